@@ -1,0 +1,193 @@
+"""The ``convexlint`` command line (click).
+
+Exit codes: 0 = no errors and warnings within ``--max-warnings``; 1 = findings that fail;
+2 = usage, configuration or internal error. No input produces a Python traceback: every
+unexpected exception is reported as an internal error with exit code 2.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from pathlib import Path
+
+import click
+
+from convexlint import __version__
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+class _Group(click.Group):
+    """Turns any unexpected exception into exit code 2 with a one-line message."""
+
+    def main(self, *args, **kwargs):  # type: ignore[override]
+        kwargs.setdefault("standalone_mode", True)
+        try:
+            return super().main(*args, **kwargs)
+        except SystemExit:
+            raise
+        except Exception as exc:  # noqa: BLE001 - the last line of defence
+            if os.environ.get("CONVEXLINT_DEBUG"):
+                traceback.print_exc()
+            click.echo(
+                f"convexlint: internal error: {exc.__class__.__name__}: {exc} "
+                "(set CONVEXLINT_DEBUG=1 for details; please report it)",
+                err=True,
+            )
+            sys.exit(EXIT_ERROR)
+
+
+def _fail(message: str) -> None:
+    click.echo(f"convexlint: error: {message}", err=True)
+    sys.exit(EXIT_ERROR)
+
+
+def _records():
+    from convexlint.records import RecordError, load_records
+
+    try:
+        return load_records()
+    except RecordError as exc:
+        _fail(str(exc))
+
+
+def _split(values: tuple[str, ...]) -> list[str] | None:
+    if not values:
+        return None
+    return [v.strip() for value in values for v in value.split(",") if v.strip()]
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="convexlint", message="%(prog)s %(version)s")
+def main() -> None:
+    """A fast static linter for Convex projects."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "github"]), default="text", show_default=True, help="Output format.")
+@click.option("--output-file", "-o", type=click.Path(path_type=Path, dir_okay=False), help="Write the report to this file instead of stdout.")
+@click.option("--select", multiple=True, help="Rule ids or categories to enable (comma-separated; replaces the default set).")
+@click.option("--ignore", multiple=True, help="Rule ids or categories to disable (comma-separated).")
+@click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False), help="Use this configuration file instead of searching for one.")
+@click.option("--preview", is_flag=True, help="Also enable rules in preview.")
+@click.option("--exit-zero", is_flag=True, help="Exit with 0 even when there are findings.")
+@click.option("--max-warnings", type=click.IntRange(min=0), default=None, help="Fail when there are more than this many warnings.")
+@click.option("--report-unused-disables", is_flag=True, help="Report suppression comments that suppress nothing.")
+@click.option("--color/--no-color", default=None, help="Force coloured output on or off (default: auto).")
+def check(paths, fmt, output_file, select, ignore, config_path, preview, exit_zero, max_warnings, report_unused_disables, color):
+    """Lint Convex code in PATHS (default: the current directory)."""
+    from convexlint.config import ConfigError, Settings, find_config, load_config_file
+    from convexlint.discovery import DiscoveryError, discover
+    from convexlint.engine import Linter, has_failures
+    from convexlint.records import RecordError, load_records
+
+    cwd = Path.cwd()
+    paths = list(paths) or [Path(".")]
+    try:
+        records = load_records()
+        if config_path is not None:
+            if not config_path.is_file():
+                raise ConfigError(f"{config_path}: no such configuration file")
+            config = load_config_file(config_path)
+        else:
+            found = find_config(paths[0].resolve() if paths[0].exists() else cwd)
+            config = load_config_file(found) if found is not None else None
+        settings = Settings(records, config, select=_split(select), ignore=_split(ignore), preview=preview, cwd=cwd)
+        if report_unused_disables:
+            settings.report_unused_disables = True
+        targets = discover(paths)
+    except (ConfigError, DiscoveryError, RecordError) as exc:
+        _fail(str(exc))
+        return
+    result = Linter(settings, cwd).run(targets)
+
+    if fmt == "text":
+        from convexlint.reporters import text
+
+        use_color = color
+        if use_color is None:
+            stream_tty = output_file is None and sys.stdout.isatty()
+            use_color = stream_tty and "NO_COLOR" not in os.environ
+        output = text.render(result, color=bool(use_color))
+    elif fmt == "json":
+        from convexlint.reporters import json as json_reporter
+
+        output = json_reporter.render(result)
+    elif fmt == "sarif":
+        from convexlint.reporters import sarif
+
+        output = sarif.render(result, records, cwd=cwd, rule_ids=sorted(settings.candidates))
+    else:
+        from convexlint.reporters import github
+
+        output = github.render(result)
+
+    if output_file is not None:
+        try:
+            output_file.parent.mkdir(parents=True, exist_ok=True)
+            output_file.write_text(output, encoding="utf-8")
+        except OSError as exc:
+            _fail(f"{output_file}: cannot write: {exc.strerror or exc}")
+    else:
+        click.echo(output, nl=False)
+    if not targets and fmt == "text":
+        click.echo("convexlint: no Convex functions directory or lintable file found in the given paths.", err=True)
+    sys.exit(EXIT_OK if exit_zero or not has_failures(result, max_warnings) else EXIT_FINDINGS)
+
+
+@main.command("rules")
+@click.option("--all", "show_all", is_flag=True, help="Include the meta rules (syntax-error, suppressions).")
+def rules_command(show_all):
+    """List every rule with its category, default severity and status."""
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(show_edge=False, header_style="bold")
+    for col in ("rule", "category", "severity", "status", "title"):
+        table.add_column(col)
+    for record in _records().values():
+        if record.category == "meta" and not show_all:
+            continue
+        table.add_row(record.id, record.category, str(record.severity), record.status, record.title.replace("`", ""))
+    Console(highlight=False, markup=False, width=None if sys.stdout.isatty() else 160).print(table)
+
+
+@main.command("rule")
+@click.argument("rule_id")
+def rule_command(rule_id):
+    """Show one rule's documentation: rationale, options and examples."""
+    import difflib
+
+    records = _records()
+    record = records.get(rule_id)
+    if record is None:
+        hint = difflib.get_close_matches(rule_id, list(records), n=1)
+        _fail(f"unknown rule `{rule_id}`" + (f" (did you mean `{hint[0]}`?)" if hint else ""))
+        return
+    out = [f"{record.id}: {record.title}", ""]
+    out.append(f"category: {record.category}    default severity: {record.severity}    status: {record.status}")
+    out.append(f"sources: {', '.join(record.sources)}")
+    if record.eslint:
+        out.append(f"ESLint equivalent: {record.eslint}")
+    out += ["", "Why", "---", record.rationale, "", "What to do", "----------", record.help]
+    if record.differences:
+        out += ["", "Differences from ESLint", "-----------------------", record.differences]
+    if record.options:
+        out += ["", "Options", "-------"]
+        for name, spec in record.options.items():
+            choices = f" (one of: {', '.join(map(str, spec['enum']))})" if "enum" in spec else ""
+            out.append(f"  {name}: {spec['type']}, default {spec['default']!r}{choices}")
+            out.append(f"      {spec['description']}")
+    for kind, title in (("bad", "Bad"), ("good", "Good")):
+        examples = record.examples.get(kind, [])
+        if examples:
+            out += ["", title, "-" * len(title)]
+            for ex in examples:
+                code = ex if isinstance(ex, str) else (ex.get("code") or "\n".join(f"// {p}\n{c}" for p, c in ex.get("files", {}).items()))
+                out.append(code.rstrip())
+                out.append("")
+    out += ["", f"docs: {record.url}"]
+    click.echo("\n".join(out))

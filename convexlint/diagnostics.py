@@ -1,0 +1,93 @@
+"""The linting vocabulary: severities, spans and diagnostics.
+
+Spans carry both machine and human coordinates so they can be cached and rendered without
+the source: ``start_byte``/``end_byte`` are 0-based UTF-8 byte offsets into the file
+(end exclusive); ``start_line``/``end_line`` are 1-based; ``start_col``/``end_col`` are
+1-based columns counted in UTF-16 code units (what editors and SARIF's
+``utf16CodeUnits`` column kind expect), with ``end_col`` pointing just past the last
+character of the span.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+
+class Severity(enum.IntEnum):
+    """How much a diagnostic matters. Ordered so that ``ERROR > WARNING > INFO``."""
+
+    INFO = 1
+    WARNING = 2
+    ERROR = 3
+
+    @classmethod
+    def parse(cls, text: str) -> "Severity":
+        """``"error" | "warning" | "info"`` -> Severity; raises ``ValueError`` otherwise."""
+        try:
+            return cls[text.upper()]
+        except KeyError:
+            raise ValueError(f"unknown severity {text!r}") from None
+
+    def __str__(self) -> str:
+        return self.name.lower()
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A region of one source file (see the module docstring for units)."""
+
+    start_byte: int
+    end_byte: int
+    start_line: int
+    start_col: int
+    end_line: int
+    end_col: int
+
+    def to_dict(self) -> dict:
+        return {
+            "start_byte": self.start_byte,
+            "end_byte": self.end_byte,
+            "start_line": self.start_line,
+            "start_col": self.start_col,
+            "end_line": self.end_line,
+            "end_col": self.end_col,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Span":
+        return cls(**data)
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """One finding of one rule in one file.
+
+    ``path`` is the file's path relative to the working directory, with ``/`` separators.
+    ``help`` is an imperative sentence saying what to do; ``url`` links the rule's docs.
+    """
+
+    rule: str
+    severity: Severity
+    message: str
+    path: str
+    span: Span
+    help: str = ""
+    url: str = ""
+    # Sort key pieces are derived; nothing else is stored.
+
+    def sort_key(self) -> tuple:
+        return (self.path, self.span.start_byte, self.span.end_byte, self.rule, self.message)
+
+
+@dataclass(slots=True)
+class LintResult:
+    """What one lint run produced: diagnostics (sorted, deduplicated) and counts."""
+
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    files_checked: int = 0
+    sources: dict[str, str] = field(default_factory=dict)  # rel path -> text, for code frames
+    elapsed: float = 0.0
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for d in self.diagnostics if d.severity == severity)

@@ -1,0 +1,229 @@
+"""Finding what to lint.
+
+For each path given (default ``.``):
+
+* a **file** is linted even outside a functions directory; if it sits in a Convex project
+  but outside that project's functions directory it is client code, which server-only
+  rules never report;
+* a **directory** is searched for Convex functions directories: a ``convex.json``'s
+  ``functions`` setting (default ``convex/``), else folders named ``convex`` that look like
+  Convex code (a ``_generated/`` folder, a ``schema.*``, or a file importing
+  ``_generated/server``/``convex/server``); several in a monorepo. A directory inside a
+  functions directory lints that part of it.
+
+``_generated/``, ``node_modules/``, dot-directories and whatever ``.gitignore`` files
+ignore are skipped. Every file of a functions directory is read for the project model;
+diagnostics are reported only for the files the user selected (``Target.report``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import pathspec
+
+from convexlint.parsing import LINTABLE_SUFFIXES
+
+ALWAYS_SKIPPED = frozenset({"node_modules", "_generated", ".git", ".hg", ".svn"})
+
+
+class DiscoveryError(Exception):
+    """A path given on the command line does not exist."""
+
+
+@dataclass(frozen=True)
+class Target:
+    """One file to read. Paths are absolute; ``functions_dir`` too (or None)."""
+
+    path: Path
+    functions_dir: Path | None
+    is_server: bool
+    report: bool
+
+
+def _is_lintable(name: str) -> bool:
+    return name.endswith(LINTABLE_SUFFIXES) and not name.endswith(".d.ts")
+
+
+class _Ignorer:
+    """Answers "is this path gitignored?" using every ``.gitignore`` from the repository
+    root down to the path (patterns scoped to their own directory, as git does)."""
+
+    def __init__(self) -> None:
+        self._specs: dict[Path, pathspec.GitIgnoreSpec | None] = {}
+
+    def _spec(self, directory: Path) -> pathspec.GitIgnoreSpec | None:
+        if directory not in self._specs:
+            spec = None
+            gi = directory / ".gitignore"
+            if gi.is_file():
+                try:
+                    spec = pathspec.GitIgnoreSpec.from_lines(gi.read_text(encoding="utf-8", errors="replace").splitlines())
+                except Exception:  # a malformed pattern must not stop linting  # noqa: BLE001
+                    spec = None
+            self._specs[directory] = spec
+        return self._specs[directory]
+
+    @staticmethod
+    def _repo_root(path: Path) -> Path | None:
+        for d in [path, *path.parents]:
+            if (d / ".git").exists():
+                return d
+        return None
+
+    def ignored(self, path: Path, is_dir: bool) -> bool:
+        root = self._repo_root(path.parent)
+        if root is None:
+            return False
+        chain = [d for d in [path.parent, *path.parent.parents] if d == root or root in d.parents]
+        for directory in chain:
+            spec = self._spec(directory)
+            if spec is None:
+                continue
+            rel = path.relative_to(directory).as_posix() + ("/" if is_dir else "")
+            if spec.match_file(rel):
+                return True
+        return False
+
+
+def _walk(directory: Path, ignorer: _Ignorer, *, stop_at_functions: bool = False):
+    """Yield ``(dirpath, dirnames, filenames)`` below ``directory``, pruning skipped dirs."""
+    for dirpath, dirnames, filenames in os.walk(directory):
+        here = Path(dirpath)
+        dirnames[:] = sorted(
+            d
+            for d in dirnames
+            if d not in ALWAYS_SKIPPED and not d.startswith(".") and not ignorer.ignored(here / d, True)
+        )
+        yield here, dirnames, sorted(filenames)
+
+
+def _functions_dir_from_convex_json(config: Path) -> Path:
+    try:
+        data = json.loads(config.read_text(encoding="utf-8"))
+        functions = data.get("functions") if isinstance(data, dict) else None
+    except (OSError, ValueError, UnicodeDecodeError):
+        functions = None
+    if not isinstance(functions, str) or not functions.strip():
+        functions = "convex/"
+    return (config.parent / functions).resolve()
+
+
+def _looks_like_convex(directory: Path) -> bool:
+    if (directory / "_generated").is_dir():
+        return True
+    try:
+        entries = sorted(os.listdir(directory))
+    except OSError:
+        return False
+    if any(e.split(".")[0] == "schema" and _is_lintable(e) for e in entries):
+        return True
+    for dirpath, _dirs, files in os.walk(directory):
+        for f in files:
+            if _is_lintable(f):
+                try:
+                    head = (Path(dirpath) / f).read_bytes()[:8192]
+                except OSError:
+                    continue
+                if b"_generated/server" in head or b"convex/server" in head:
+                    return True
+    return False
+
+
+def find_functions_dirs(root: Path, ignorer: _Ignorer | None = None) -> list[Path]:
+    """Every Convex functions directory at or below ``root`` (absolute, sorted)."""
+    ignorer = ignorer or _Ignorer()
+    found: set[Path] = set()
+    root = root.resolve()
+    if (root / "convex.json").is_file():
+        found.add(_functions_dir_from_convex_json(root / "convex.json"))
+    if root.name == "convex" and _looks_like_convex(root):
+        found.add(root)
+    for here, dirnames, filenames in _walk(root, ignorer):
+        if "convex.json" in filenames:
+            fd = _functions_dir_from_convex_json(here / "convex.json")
+            if fd.is_dir():
+                found.add(fd)
+        for d in list(dirnames):
+            candidate = here / d
+            if d == "convex" and candidate not in found and _looks_like_convex(candidate):
+                found.add(candidate)
+            if candidate in found:
+                dirnames.remove(d)  # its files are the functions dir's; do not search inside
+    return sorted(p for p in found if p.is_dir())
+
+
+def enclosing_functions_dir(path: Path) -> tuple[Path | None, bool]:
+    """For a file or directory: ``(functions_dir, inside_it)``.
+
+    Looks upward for a ``convex.json`` or a ``convex/`` functions directory that contains
+    ``path``; if a project is found but ``path`` is outside its functions dir, returns
+    ``(functions_dir, False)`` (client code); no project at all gives ``(None, False)``.
+    """
+    path = path.resolve()
+    start = path if path.is_dir() else path.parent
+    for d in [start, *start.parents]:
+        if (d / "convex.json").is_file():
+            fd = _functions_dir_from_convex_json(d / "convex.json")
+            return fd, fd == path or fd in path.parents
+        if d.name == "convex" and _looks_like_convex(d):
+            return d, True
+        if (d / "convex").is_dir() and _looks_like_convex(d / "convex") and d != path:
+            fd = d / "convex"
+            return fd, fd == path or fd in path.parents
+        if (d / ".git").exists():
+            break
+    return None, False
+
+
+def functions_dir_files(functions_dir: Path, ignorer: _Ignorer | None = None) -> list[Path]:
+    """Every lintable file in a functions directory, sorted."""
+    ignorer = ignorer or _Ignorer()
+    out = []
+    for here, _dirs, files in _walk(functions_dir, ignorer):
+        for f in files:
+            p = here / f
+            if _is_lintable(f) and not ignorer.ignored(p, False):
+                out.append(p)
+    return out
+
+
+def discover(paths: list[Path]) -> list[Target]:
+    """Resolve command-line paths into targets (see the module docstring).
+
+    Raises ``DiscoveryError`` for a path that does not exist.
+    """
+    ignorer = _Ignorer()
+    reported: dict[Path, Target] = {}
+    context_dirs: set[Path] = set()
+    for raw in paths:
+        path = raw.resolve()
+        if not path.exists():
+            raise DiscoveryError(f"{raw}: no such file or directory")
+        if path.is_file():
+            if not _is_lintable(path.name) or ALWAYS_SKIPPED & set(path.parts):
+                continue  # not TypeScript/JavaScript, or generated/vendored code
+            fd, inside = enclosing_functions_dir(path)
+            reported[path] = Target(path, fd, is_server=inside or fd is None, report=True)
+            if fd is not None:
+                context_dirs.add(fd)
+            continue
+        fd, inside = enclosing_functions_dir(path)
+        if fd is not None and inside:
+            context_dirs.add(fd)
+            for f in functions_dir_files(path, ignorer):
+                reported[f] = Target(f, fd, is_server=True, report=True)
+            continue
+        for fd in find_functions_dirs(path, ignorer):
+            context_dirs.add(fd)
+            for f in functions_dir_files(fd, ignorer):
+                reported[f] = Target(f, fd, is_server=True, report=True)
+    targets = dict(reported)
+    for fd in sorted(context_dirs):
+        for f in functions_dir_files(fd, ignorer):
+            if f not in targets:
+                targets[f] = Target(f, fd, is_server=True, report=False)
+    return [targets[p] for p in sorted(targets)]

@@ -1,0 +1,233 @@
+"""The engine: read and parse each file once, run one combined query pass per file that
+feeds the fact collector and every enabled listener, then run project checks once per
+functions directory, then apply configuration and suppressions, sort and deduplicate.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import time
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from tree_sitter import Query, QueryCursor
+
+from convexlint.config import Settings
+from convexlint.diagnostics import Diagnostic, LintResult, Severity, Span
+from convexlint.discovery import Target
+from convexlint.model.extract import FactCollector
+from convexlint.model.facts import FileFacts
+from convexlint.model.project import Project
+from convexlint.parsing import SourceFile, first_syntax_error, language, parse
+from convexlint.records import RuleRecord
+from convexlint.rules import IMPLEMENTATIONS, FileContext, ProjectContext, Rule
+from convexlint.suppressions import FileSuppressions, parse_suppressions, unused
+
+#: Node types the fact collector and suppression parser always need.
+BASE_NODE_TYPES = ("call_expression", "comment")
+
+
+@lru_cache(maxsize=None)
+def combined_query(tsx: bool, node_types: tuple[str, ...]) -> Query:
+    """One ``Query`` capturing every node type any enabled listener wants (compiled once)."""
+    source = "\n".join(f"({t}) @{t}" for t in node_types)
+    return Query(language(tsx), source)
+
+
+def rel_path(path: Path, cwd: Path) -> str:
+    """``path`` relative to ``cwd`` with ``/`` separators (``..`` when outside it)."""
+    try:
+        return path.relative_to(cwd).as_posix()
+    except ValueError:
+        return Path(os.path.relpath(path, cwd)).as_posix()
+
+
+def _module_name(path: Path, functions_dir: Path | None) -> str | None:
+    if functions_dir is None:
+        return path.stem
+    try:
+        rel = path.relative_to(functions_dir).as_posix()
+    except ValueError:
+        return None
+    return rel.rsplit(".", 1)[0]
+
+
+@dataclass
+class _FileOutcome:
+    target: Target
+    rel: str
+    source: SourceFile | None
+    facts: FileFacts | None
+    diagnostics: list[Diagnostic]
+    suppressions: FileSuppressions | None
+
+
+class Linter:
+    """Lints a list of targets with resolved ``Settings``."""
+
+    def __init__(self, settings: Settings, cwd: Path | None = None):
+        self.settings = settings
+        self.cwd = (cwd or Path.cwd()).resolve()
+        self.records: dict[str, RuleRecord] = settings.records
+        candidates = settings.candidates
+        self.rules: list[Rule] = [
+            IMPLEMENTATIONS[rid](self.records[rid]) for rid in sorted(candidates) if rid in IMPLEMENTATIONS
+        ]
+        listener_types = sorted({t for r in self.rules for t in r.listeners} | set(BASE_NODE_TYPES))
+        self.node_types = tuple(listener_types)
+        # node type -> [(rule, bound method)]
+        self.dispatch: dict[str, list[tuple[Rule, object]]] = {}
+        for rule in self.rules:
+            for node_type, method in rule.listeners.items():
+                self.dispatch.setdefault(node_type, []).append((rule, getattr(rule, method)))
+
+    # -- one file ------------------------------------------------------------------------
+
+    def _meta(self, rule: str, path: str, span: Span, message: str) -> Diagnostic:
+        record = self.records[rule]
+        return Diagnostic(rule, record.severity, message, path, span, record.help, record.url)
+
+    def lint_file(self, target: Target) -> _FileOutcome:
+        rel = rel_path(target.path, self.cwd)
+        outcome = _FileOutcome(target, rel, None, None, [], None)
+        empty = Span(0, 0, 1, 1, 1, 1)
+        try:
+            data = target.path.read_bytes()
+        except OSError as exc:
+            reason = exc.strerror or exc.__class__.__name__
+            outcome.diagnostics.append(self._meta("unreadable-file", rel, empty, f"Cannot read this file: {reason}."))
+            return outcome
+        if b"\x00" in data[:8192]:
+            outcome.diagnostics.append(self._meta("unreadable-file", rel, empty, "This file looks binary (it contains NUL bytes); it was not linted."))
+            return outcome
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            outcome.diagnostics.append(
+                self._meta("unreadable-file", rel, empty, f"This file is not valid UTF-8 (byte {exc.start}); it was not linted.")
+            )
+            return outcome
+        tree = parse(data, rel)
+        source = SourceFile(rel, data, text, tree)
+        outcome.source = source
+        error = first_syntax_error(tree.root_node)
+        if error is not None:
+            what = f"missing `{error.type}`" if error.is_missing else "unexpected syntax"
+            span = source.node_span(error)
+            if error.is_error and error.end_point[0] > error.start_point[0]:
+                span = source.span(error.start_byte, min(error.end_byte, source.line_span(span.start_line).end_byte))
+            outcome.diagnostics.append(
+                self._meta(
+                    "syntax-error",
+                    rel,
+                    span,
+                    f"Syntax error: {what}; the rest of the file was linted as far as it parses.",
+                )
+            )
+
+        functions_dir = rel_path(target.functions_dir, self.cwd) if target.functions_dir is not None else None
+        collector = FactCollector(
+            source,
+            functions_dir=functions_dir,
+            module=_module_name(target.path, target.functions_dir),
+            is_server=target.is_server,
+        )
+        file_settings = self.settings.for_path(rel)
+        ctx = FileContext(source, target.is_server, lambda rid: file_settings[rid].options if rid in file_settings else self.records[rid].default_options())
+        captures = QueryCursor(combined_query(source.path.endswith((".tsx", ".jsx")), self.node_types)).captures(tree.root_node)
+        comments = captures.get("comment", [])
+        calls = sorted(captures.get("call_expression", []), key=lambda n: n.start_byte)
+        for node in calls:
+            collector.on_call(node)
+        for node_type, listeners in self.dispatch.items():
+            nodes = captures.get(node_type)
+            if not nodes:
+                continue
+            if node_type != "call_expression":
+                nodes = sorted(nodes, key=lambda n: n.start_byte)
+            else:
+                nodes = calls
+            for rule, listener in listeners:
+                if rule.id not in file_settings:
+                    continue
+                for node in nodes:
+                    listener(node, ctx)
+        outcome.facts = collector.finish()
+        outcome.diagnostics.extend(ctx.diagnostics)
+        outcome.suppressions = parse_suppressions(source, comments, set(self.records))
+        return outcome
+
+    # -- whole run -----------------------------------------------------------------------
+
+    def run(self, targets: list[Target]) -> LintResult:
+        start = time.perf_counter()
+        outcomes = [self.lint_file(t) for t in targets if self.settings.is_included(rel_path(t.path, self.cwd))]
+        by_rel = {o.rel: o for o in outcomes}
+
+        projects: dict[str | None, Project] = {}
+        for o in outcomes:
+            if o.facts is None or not o.target.is_server:
+                continue
+            key = o.facts.functions_dir
+            projects.setdefault(key, Project(functions_dir=key)).files[o.rel] = o.facts
+        project_ctx = ProjectContext(
+            options_for=lambda rid, path: self.settings.for_path(path).get(rid, None).options
+            if rid in self.settings.for_path(path)
+            else self.records[rid].default_options()
+        )
+        for project in projects.values():
+            for rule in self.rules:
+                rule.check_project(project, project_ctx)
+
+        raw: list[Diagnostic] = [d for o in outcomes for d in o.diagnostics] + project_ctx.diagnostics
+        final: list[Diagnostic] = []
+        for diag in raw:
+            o = by_rel.get(diag.path)
+            if o is None or not o.target.report:
+                continue
+            record = self.records.get(diag.rule)
+            if record is not None and record.scope == "server" and not o.target.is_server:
+                continue
+            setting = self.settings.for_path(diag.path).get(diag.rule)
+            if setting is None:
+                continue
+            if o.suppressions is not None and o.suppressions.suppresses(diag):
+                continue
+            if setting.severity != diag.severity:
+                diag = dataclasses.replace(diag, severity=setting.severity)
+            final.append(diag)
+
+        for o in outcomes:
+            if not o.target.report or o.suppressions is None:
+                continue
+            settings = self.settings.for_path(o.rel)
+            if "invalid-suppression" in settings:
+                for span, rule, message in o.suppressions.problems:
+                    final.append(dataclasses.replace(self._meta(rule, o.rel, span, message), severity=settings[rule].severity))
+            if self.settings.report_unused_disables and "unused-suppression" in settings:
+                for span, message in unused(o.suppressions):
+                    final.append(
+                        dataclasses.replace(
+                            self._meta("unused-suppression", o.rel, span, message),
+                            severity=settings["unused-suppression"].severity,
+                        )
+                    )
+
+        unique = {(d.rule, d.path, d.span.start_byte, d.span.end_byte, d.message): d for d in final}
+        diagnostics = sorted(unique.values(), key=Diagnostic.sort_key)
+        sources = {o.rel: o.source.text for o in outcomes if o.source is not None and o.target.report}
+        return LintResult(
+            diagnostics=diagnostics,
+            files_checked=sum(1 for o in outcomes if o.target.report),
+            sources=sources,
+            elapsed=time.perf_counter() - start,
+        )
+
+
+def has_failures(result: LintResult, max_warnings: int | None) -> bool:
+    """Exit-code policy: any error fails; warnings fail only beyond ``max_warnings``."""
+    if result.count(Severity.ERROR):
+        return True
+    return max_warnings is not None and result.count(Severity.WARNING) > max_warnings

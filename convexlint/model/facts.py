@@ -1,0 +1,201 @@
+"""Plain, serializable facts about one file, as the Convex project model records them.
+
+Every fact holds only strings, numbers, booleans, lists, dicts, ``Span`` and other facts,
+so a worker process can build them and a cache can store them (``to_plain``/``from_plain``).
+Spans use the units documented in ``convexlint.diagnostics``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from convexlint.diagnostics import Span
+
+FunctionKind = Literal["query", "mutation", "action", "httpAction"]
+Visibility = Literal["public", "internal"]
+CorsStatus = Literal["yes", "no", "unknown"]
+
+
+@dataclass(slots=True)
+class ImportFact:
+    """One imported binding: ``import { imported as local } from "source"``.
+
+    ``imported`` is ``"default"`` for default imports and ``"*"`` for namespace imports;
+    ``local`` is None for side-effect imports (``import "x"``).
+    """
+
+    source: str
+    imported: str | None
+    local: str | None
+    type_only: bool
+    span: Span
+
+
+@dataclass(slots=True)
+class FunctionRefFact:
+    """A function reference such as ``internal.messages.send``.
+
+    ``root`` is ``"api"`` or ``"internal"`` (from ``_generated/api``, or unbound in the
+    file), ``"components"``, or ``"other"`` for anything else; ``path`` is the dotted
+    remainder (``["messages", "send"]``).
+    """
+
+    root: str
+    path: list[str]
+    span: Span
+
+    @property
+    def dotted(self) -> str:
+        return ".".join([self.root, *self.path])
+
+
+@dataclass(slots=True)
+class ResponseFact:
+    """One return path of an ``httpAction`` handler and whether it carries CORS headers."""
+
+    span: Span
+    cors: CorsStatus
+
+
+@dataclass(slots=True)
+class FunctionFact:
+    """One registered Convex function: ``export const name = registrar({...})``.
+
+    ``syntax`` is ``"object"`` for ``{ args, returns, handler }``, ``"function"`` for the
+    old ``registrar(async (ctx) => ...)`` form, ``"unknown"`` otherwise. ``has_args`` and
+    ``has_returns`` are None when a spread or computed key makes the answer unknowable.
+    ``responses`` is filled for ``httpAction`` handlers only.
+    """
+
+    kind: FunctionKind
+    visibility: Visibility
+    registrar: str
+    local_name: str | None
+    export_names: list[str]
+    syntax: Literal["object", "function", "unknown"]
+    has_args: bool | None
+    has_returns: bool | None
+    span: Span
+    callee_span: Span
+    args_span: Span | None = None
+    returns_span: Span | None = None
+    handler_span: Span | None = None
+    responses: list[ResponseFact] = field(default_factory=list)
+
+    @property
+    def display_name(self) -> str:
+        if self.export_names:
+            return self.export_names[0]
+        return self.local_name or "<anonymous>"
+
+
+@dataclass(slots=True)
+class IndexFact:
+    """An index of a table: ``kind`` is ``"db"``, ``"search"`` or ``"vector"``.
+
+    ``fields`` lists the indexed fields in order (for search indexes the search field,
+    for vector indexes the vector field); None when not statically known.
+    """
+
+    name: str | None
+    kind: Literal["db", "search", "vector"]
+    fields: list[str] | None
+    filter_fields: list[str]
+    staged: bool
+    span: Span
+    name_span: Span | None
+
+
+@dataclass(slots=True)
+class TableFact:
+    """A table in ``defineSchema``. ``fields`` maps field names to their validator's source
+    text, or is None when the document validator is not a static ``v.object``/object literal."""
+
+    name: str
+    span: Span
+    name_span: Span
+    fields: dict[str, str] | None
+    indexes: list[IndexFact]
+    indexes_complete: bool = True
+
+
+@dataclass(slots=True)
+class SchemaFact:
+    """The ``defineSchema(...)`` call. ``dynamic`` is True when part of it is not static
+    (a spread such as ``...authTables``, a computed key, an unresolvable table)."""
+
+    tables: list[TableFact]
+    dynamic: bool
+    span: Span
+
+
+@dataclass(slots=True)
+class HandlerRef:
+    """What a route's ``handler`` names.
+
+    ``kind``: ``"function"`` (``function_index`` into the same file's functions),
+    ``"import"`` (``import_source``/``import_name``, resolved by the project), or
+    ``"unknown"``.
+    """
+
+    kind: Literal["function", "import", "unknown"]
+    function_index: int | None = None
+    import_source: str | None = None
+    import_name: str | None = None
+
+
+@dataclass(slots=True)
+class RouteFact:
+    """``router.route({ path | pathPrefix, method, handler })``."""
+
+    method: str | None
+    path: str | None
+    path_prefix: str | None
+    router: str
+    cors_router: bool
+    handler: HandlerRef
+    span: Span
+
+
+@dataclass(slots=True)
+class CronFact:
+    """``crons.<method>(name, schedule, functionRef, args?)``."""
+
+    method: str
+    name: str | None
+    ref: FunctionRefFact | None
+    span: Span
+
+
+@dataclass(slots=True)
+class FileFacts:
+    """Everything the model knows about one file.
+
+    ``module`` is the file's path inside its functions directory without the extension
+    (``"lib/auth"``), the name ``api.lib.auth.*`` refers to; None outside a functions dir.
+    """
+
+    path: str
+    functions_dir: str | None
+    module: str | None
+    is_server: bool
+    use_node: bool = False
+    imports: list[ImportFact] = field(default_factory=list)
+    exports: dict[str, list[str]] = field(default_factory=dict)
+    functions: list[FunctionFact] = field(default_factory=list)
+    schema: SchemaFact | None = None
+    routes: list[RouteFact] = field(default_factory=list)
+    crons: list[CronFact] = field(default_factory=list)
+
+
+def to_plain(value: Any) -> Any:
+    """A fact (or list/dict of facts) -> JSON-compatible data."""
+    if dataclasses.is_dataclass(value):
+        return {f.name: to_plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, list):
+        return [to_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: to_plain(v) for k, v in value.items()}
+    return value

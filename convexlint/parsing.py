@@ -1,0 +1,122 @@
+"""Parsing source files with tree-sitter, and the ``SourceFile`` that rules read.
+
+Grammar choice follows STYLE.md: ``.ts .mts .cts .js .mjs .cjs`` use the TypeScript grammar
+and ``.tsx .jsx`` the TSX grammar (each mis-parses the other's syntax). One ``Parser`` per
+grammar per process; parsers are never shared across threads.
+"""
+
+from __future__ import annotations
+
+import bisect
+from functools import lru_cache
+
+import tree_sitter_typescript
+from tree_sitter import Language, Node, Parser, Tree
+
+from convexlint.diagnostics import Span
+
+LINTABLE_SUFFIXES = (".ts", ".tsx", ".js", ".jsx", ".mts", ".cts")
+_TSX_SUFFIXES = (".tsx", ".jsx")
+
+
+@lru_cache(maxsize=None)
+def language(tsx: bool) -> Language:
+    """The tree-sitter ``Language`` for TypeScript (``tsx=False``) or TSX."""
+    raw = tree_sitter_typescript.language_tsx() if tsx else tree_sitter_typescript.language_typescript()
+    return Language(raw)
+
+
+@lru_cache(maxsize=None)
+def _parser(tsx: bool) -> Parser:
+    return Parser(language(tsx))
+
+
+def is_tsx(path: str) -> bool:
+    return path.endswith(_TSX_SUFFIXES)
+
+
+def parse(data: bytes, path: str) -> Tree:
+    """Parse ``data`` (UTF-8 bytes) with the grammar that ``path``'s suffix selects."""
+    return _parser(is_tsx(path)).parse(data)
+
+
+class SourceFile:
+    """One parsed file: its path, bytes, text, tree, and coordinate conversions.
+
+    ``path`` is relative to the working directory with ``/`` separators. Byte offsets are
+    0-based; lines reported to users are 1-based and columns 1-based UTF-16 code units.
+    """
+
+    __slots__ = ("path", "data", "text", "tree", "_line_starts", "_ascii")
+
+    def __init__(self, path: str, data: bytes, text: str, tree: Tree):
+        self.path = path
+        self.data = data
+        self.text = text
+        self.tree = tree
+        starts = [0]
+        find = data.find
+        pos = find(b"\n")
+        while pos != -1:
+            starts.append(pos + 1)
+            pos = find(b"\n", pos + 1)
+        self._line_starts = starts
+        self._ascii = data.isascii()
+
+    @property
+    def root(self) -> Node:
+        return self.tree.root_node
+
+    def node_text(self, node: Node) -> str:
+        return self.data[node.start_byte : node.end_byte].decode("utf-8", errors="replace")
+
+    def position(self, byte: int) -> tuple[int, int]:
+        """0-based byte offset -> (1-based line, 1-based UTF-16 column)."""
+        row = bisect.bisect_right(self._line_starts, byte) - 1
+        start = self._line_starts[row]
+        if self._ascii:
+            return row + 1, byte - start + 1
+        prefix = self.data[start:byte].decode("utf-8", errors="replace")
+        return row + 1, utf16_len(prefix) + 1
+
+    def span(self, start_byte: int, end_byte: int) -> Span:
+        sl, sc = self.position(start_byte)
+        el, ec = self.position(end_byte)
+        return Span(start_byte, end_byte, sl, sc, el, ec)
+
+    def node_span(self, node: Node) -> Span:
+        return self.span(node.start_byte, node.end_byte)
+
+    def line_span(self, line: int) -> Span:
+        """The span of 1-based ``line``, without its line break."""
+        start = self._line_starts[line - 1]
+        end = self._line_starts[line] - 1 if line < len(self._line_starts) else len(self.data)
+        return self.span(start, end)
+
+
+def utf16_len(text: str) -> int:
+    """Length of ``text`` in UTF-16 code units (astral characters count 2)."""
+    n = len(text)
+    if text.isascii():
+        return n
+    return n + sum(1 for ch in text if ord(ch) > 0xFFFF)
+
+
+def first_syntax_error(root: Node) -> Node | None:
+    """The first ``ERROR`` or ``MISSING`` node in document order, or None for a clean tree.
+
+    Walks with a ``TreeCursor`` (no recursion) and only descends into subtrees that
+    ``has_error``.
+    """
+    if not root.has_error:
+        return None
+    cursor = root.walk()
+    while True:
+        node = cursor.node
+        if node.is_error or node.is_missing:
+            return node
+        if node.has_error and cursor.goto_first_child():
+            continue
+        while not cursor.goto_next_sibling():
+            if not cursor.goto_parent():
+                return None

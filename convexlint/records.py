@@ -1,0 +1,185 @@
+"""Rule records: the one source of truth for a rule's identity and documentation.
+
+Each rule has ``rules/<id>.yaml`` (shipped in the wheel as ``convexlint/_records``). A
+record holds id, title, category, default severity, status, message, help, rationale,
+sources, options (with types and defaults), fix safety and bad/good examples. Unknown keys
+are an error, so a typo cannot silently drop a field (STYLE.md point 1).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+
+from convexlint import DOCS_URL
+from convexlint.diagnostics import Severity
+
+CATEGORIES = ("correctness", "database", "functions", "schema", "http", "security", "runtime", "style", "meta")
+
+_EXAMPLE = {
+    "oneOf": [
+        {"type": "string"},
+        {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                "path": {"type": "string"},
+                "code": {"type": "string"},
+                "files": {"type": "object", "additionalProperties": {"type": "string"}},
+                "options": {"type": "object"},
+                "note": {"type": "string"},
+            },
+        },
+    ]
+}
+
+RECORD_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["id", "title", "category", "severity", "status", "message", "help", "rationale", "sources"],
+    "properties": {
+        "id": {"type": "string", "pattern": "^[a-z][a-z0-9]*(-[a-z0-9]+)*$"},
+        "title": {"type": "string"},
+        "category": {"enum": list(CATEGORIES)},
+        "severity": {"enum": ["error", "warning", "info"]},
+        "status": {"enum": ["stable", "preview"]},
+        "scope": {"enum": ["server", "any"]},
+        "message": {"type": "string"},
+        "help": {"type": "string"},
+        "rationale": {"type": "string"},
+        "sources": {"type": "array", "items": {"type": "string"}, "minItems": 1},
+        "eslint": {"type": "string"},
+        "differences": {"type": "string"},
+        "fix": {"enum": ["none", "safe", "unsafe"]},
+        "options": {
+            "type": "object",
+            "additionalProperties": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["type", "default", "description"],
+                "properties": {
+                    "type": {"enum": ["boolean", "string", "integer", "array"]},
+                    "enum": {"type": "array"},
+                    "items": {"type": "object"},
+                    "default": {},
+                    "description": {"type": "string"},
+                },
+            },
+        },
+        "examples": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {"bad": {"type": "array", "items": _EXAMPLE}, "good": {"type": "array", "items": _EXAMPLE}},
+        },
+    },
+}
+
+
+class RecordError(Exception):
+    """A rule record is malformed. The message names the file and the problem."""
+
+
+@dataclass(frozen=True)
+class RuleRecord:
+    """A parsed, validated rule record (see the module docstring)."""
+
+    id: str
+    title: str
+    category: str
+    severity: Severity
+    status: str
+    scope: str
+    message: str
+    help: str
+    rationale: str
+    sources: tuple[str, ...]
+    options: dict[str, dict]
+    fix: str
+    examples: dict[str, list]
+    eslint: str | None = None
+    differences: str | None = None
+    raw: dict = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def url(self) -> str:
+        return DOCS_URL.format(id=self.id)
+
+    @property
+    def preview(self) -> bool:
+        return self.status == "preview"
+
+    def default_options(self) -> dict[str, Any]:
+        return {name: spec["default"] for name, spec in self.options.items()}
+
+    def options_schema(self) -> dict[str, Any]:
+        """A JSON schema that validates this rule's ``options`` mapping."""
+        props = {}
+        for name, spec in self.options.items():
+            s: dict[str, Any] = {"type": spec["type"]}
+            if "enum" in spec:
+                s["enum"] = spec["enum"]
+            if "items" in spec:
+                s["items"] = spec["items"]
+            props[name] = s
+        return {"type": "object", "additionalProperties": False, "properties": props}
+
+
+def records_dir() -> Path:
+    """Where the records live: ``convexlint/_records`` in a wheel, ``rules/`` in a checkout."""
+    packaged = resources.files("convexlint") / "_records"
+    if packaged.is_dir():
+        return Path(str(packaged))
+    source = Path(__file__).resolve().parent.parent / "rules"
+    if source.is_dir():
+        return source
+    raise RecordError("convexlint's rule records are missing: the installation is incomplete (no _records directory)")
+
+
+def parse_record(path: Path) -> RuleRecord:
+    """Load and validate one record file; raises ``RecordError`` naming the file."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise RecordError(f"{path.name}: cannot read rule record: {exc}") from exc
+    errors = sorted(jsonschema.Draft7Validator(RECORD_SCHEMA).iter_errors(data), key=lambda e: list(e.path))
+    if errors:
+        e = errors[0]
+        where = ".".join(str(p) for p in e.path) or "<top>"
+        raise RecordError(f"{path.name}: {where}: {e.message}")
+    if data["id"] != path.stem:
+        raise RecordError(f"{path.name}: id {data['id']!r} does not match the file name")
+    return RuleRecord(
+        id=data["id"],
+        title=data["title"],
+        category=data["category"],
+        severity=Severity.parse(data["severity"]),
+        status=data["status"],
+        scope=data.get("scope", "server"),
+        message=data["message"],
+        help=data["help"],
+        rationale=data["rationale"].strip(),
+        sources=tuple(data["sources"]),
+        options=data.get("options", {}) or {},
+        fix=data.get("fix", "none"),
+        examples=data.get("examples", {}) or {},
+        eslint=data.get("eslint"),
+        differences=data.get("differences"),
+        raw=data,
+    )
+
+
+@lru_cache(maxsize=1)
+def load_records() -> dict[str, RuleRecord]:
+    """Every rule record, by id, sorted by id. Parsed once per process."""
+    directory = records_dir()
+    out = {}
+    for path in sorted(directory.glob("*.yaml")):
+        record = parse_record(path)
+        out[record.id] = record
+    return out

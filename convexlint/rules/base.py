@@ -1,0 +1,78 @@
+"""What a rule implementation is, and the contexts the engine hands it.
+
+A rule is its record (``rules/<id>.yaml``) plus a subclass of ``Rule`` here that does one
+or both of:
+
+* **per-file listeners** - ``listeners = {"call_expression": "on_call"}``: the engine runs
+  one combined query pass per file and calls ``on_call(node, file)`` for every node of
+  that type (ESLint's design; disabled rules cost nothing);
+* **project checks** - ``check_project(project, ctx)``, run once per functions directory
+  after every file's facts are built, asking the Convex project model.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, ClassVar
+
+from tree_sitter import Node
+
+from convexlint.diagnostics import Diagnostic, Span
+from convexlint.model.project import Project
+from convexlint.parsing import SourceFile
+from convexlint.records import RuleRecord
+
+
+@dataclass
+class FileContext:
+    """One file as listeners see it.
+
+    ``options(rule_id)`` gives that rule's resolved options for this file;
+    ``report`` records a diagnostic at a node or span (0-based byte offsets).
+    """
+
+    source: SourceFile
+    is_server: bool
+    options: Callable[[str], dict[str, Any]]
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    def report(self, rule: "Rule", where: Node | Span, message: str, help: str | None = None) -> None:
+        span = where if isinstance(where, Span) else self.source.node_span(where)
+        self.diagnostics.append(rule.diagnostic(self.source.path, span, message, help))
+
+
+@dataclass
+class ProjectContext:
+    """What a project check gets besides the ``Project``: options per file and ``report``."""
+
+    options_for: Callable[[str, str], dict[str, Any]]  # (rule id, path) -> options
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    def report(self, rule: "Rule", path: str, span: Span, message: str, help: str | None = None) -> None:
+        self.diagnostics.append(rule.diagnostic(path, span, message, help))
+
+
+class Rule:
+    """Base class of every rule implementation; ``id`` must match a record."""
+
+    id: ClassVar[str] = ""
+    listeners: ClassVar[dict[str, str]] = {}
+    record: RuleRecord
+
+    def __init__(self, record: RuleRecord):
+        self.record = record
+
+    def diagnostic(self, path: str, span: Span, message: str, help: str | None = None) -> Diagnostic:
+        """A diagnostic of this rule at its default severity (the engine applies config)."""
+        return Diagnostic(
+            rule=self.id,
+            severity=self.record.severity,
+            message=message,
+            path=path,
+            span=span,
+            help=help or self.record.help,
+            url=self.record.url,
+        )
+
+    def check_project(self, project: Project, ctx: ProjectContext) -> None:  # pragma: no cover - default
+        return None

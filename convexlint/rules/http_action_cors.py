@@ -1,0 +1,49 @@
+"""http-action-cors: an httpAction response routed in ``http.ts`` without CORS headers.
+
+Source: S002's CRITICAL pattern "CORS Headers for HTTP Endpoints" - every response
+(success, error, OPTIONS) must carry ``Access-Control-Allow-Origin`` or browsers block it.
+Routes registered on a convex-helpers ``corsRouter`` are covered by the router. Only
+responses the model can prove lack the header are reported (``cors == "no"``); headers
+from parameters or other modules are left alone rather than guessed.
+"""
+
+from __future__ import annotations
+
+import pathspec
+
+from convexlint.model.project import Project
+from convexlint.rules.base import ProjectContext, Rule
+
+
+def route_label(method: str | None, path: str | None, prefix: str | None) -> str:
+    where = path if path is not None else (f"{prefix}*" if prefix is not None else "?")
+    return f"{method or '?'} {where}"
+
+
+class HttpActionCors(Rule):
+    id = "http-action-cors"
+
+    def check_project(self, project: Project, ctx: ProjectContext) -> None:
+        for facts, route in project.routes():
+            if route.cors_router:
+                continue
+            ignore = ctx.options_for(self.id, facts.path)["ignore_paths"]
+            route_path = route.path if route.path is not None else route.path_prefix
+            if ignore and route_path is not None:
+                spec = pathspec.GitIgnoreSpec.from_lines(ignore)
+                if spec.match_file(route_path.lstrip("/")):
+                    continue
+            target = project.route_handler(facts, route)
+            if target is None:
+                continue
+            target_facts, fn = target
+            label = route_label(route.method, route.path, route.path_prefix)
+            for response in fn.responses:
+                if response.cors == "no":
+                    ctx.report(
+                        self,
+                        target_facts.path,
+                        response.span,
+                        f"This response of the httpAction routed at `{label}` has no "
+                        "`Access-Control-Allow-Origin` header, so browsers will block it.",
+                    )

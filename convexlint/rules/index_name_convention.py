@@ -1,0 +1,51 @@
+"""index-name-convention: an index whose name does not list its fields.
+
+Sources: S000 (NEVER "Use 'and' in index names"; ALWAYS "Name indexes
+by_fieldName_otherField (camelCase, no 'and')"; S002's own ``by_author_and_published`` is a
+violation) and Convex's guidelines (GL), which prefer ``by_field1_and_field2``. The
+default follows the seeds (option ``style: underscore``); ``style: and`` follows GL. Both
+agree the name lists every index field, in order. Search and vector indexes are exempt
+from the field rule (their names describe a purpose), but not from the ``and`` rule.
+"""
+
+from __future__ import annotations
+
+from convexlint.model.project import Project
+from convexlint.rules.base import ProjectContext, Rule
+
+
+def expected_name(fields: list[str], style: str) -> str:
+    sep = "_and_" if style == "and" else "_"
+    return "by_" + sep.join(f.replace(".", "_") for f in fields)
+
+
+class IndexNameConvention(Rule):
+    id = "index-name-convention"
+
+    def check_project(self, project: Project, ctx: ProjectContext) -> None:
+        schema_file = project.schema_file
+        if schema_file is None or schema_file.schema is None:
+            return
+        style = ctx.options_for(self.id, schema_file.path)["style"]
+        for table in schema_file.schema.tables:
+            for index in table.indexes:
+                if index.name is None or index.name_span is None:
+                    continue  # computed name: not static, left alone
+                if index.kind == "db" and index.fields:
+                    want = expected_name(index.fields, style)
+                    if index.name != want:
+                        fields = ", ".join(f'"{f}"' for f in index.fields)
+                        ctx.report(
+                            self,
+                            schema_file.path,
+                            index.name_span,
+                            f"Index `{index.name}` on `{table.name}` ([{fields}]) should be named `{want}`.",
+                        )
+                elif style == "underscore" and "_and_" in index.name:
+                    ctx.report(
+                        self,
+                        schema_file.path,
+                        index.name_span,
+                        f"Index `{index.name}` on `{table.name}` uses `and`; name it "
+                        f"`{index.name.replace('_and_', '_')}`.",
+                    )

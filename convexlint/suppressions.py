@@ -1,0 +1,122 @@
+"""Suppression comments.
+
+Syntax (ids separated by commas or spaces; no ids means every rule; ``-- reason`` optional)::
+
+    // convexlint-disable-next-line no-filter-in-query -- legacy table, tiny
+    foo(); // convexlint-disable-line require-internal-reference
+    /* convexlint-disable http-action-cors */ ... /* convexlint-enable http-action-cors */
+    // convexlint-disable-file index-name-convention
+
+A directive must start the comment. Lines are 1-based. A suppression naming an unknown rule
+is reported as ``invalid-suppression``; one that suppressed nothing can be reported as
+``unused-suppression`` (``--report-unused-disables``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from tree_sitter import Node
+
+from convexlint.diagnostics import Diagnostic, Span
+from convexlint.parsing import SourceFile
+
+_DIRECTIVE = re.compile(
+    r"^(?://|/\*)\s*convexlint-(disable-next-line|disable-line|disable-file|disable|enable)\b(.*?)(?:\*/)?\s*$",
+    re.DOTALL,
+)
+
+
+@dataclass
+class Suppression:
+    """One directive: what it covers (``rules`` None = every rule) and where it stands."""
+
+    kind: str
+    rules: tuple[str, ...] | None
+    span: Span
+    first_line: int
+    last_line: int  # inclusive; for ranges, the line of the matching enable (or EOF)
+    used: set[str] = field(default_factory=set)  # rule ids it suppressed ("*" for blanket)
+
+    def covers(self, rule: str, line: int) -> bool:
+        if not (self.first_line <= line <= self.last_line):
+            return False
+        return self.rules is None or rule in self.rules
+
+
+def _parse_ids(rest: str) -> tuple[tuple[str, ...] | None, str]:
+    body, _, reason = rest.partition("--")
+    ids = tuple(i for i in re.split(r"[\s,]+", body.strip()) if i)
+    return (ids or None), reason.strip()
+
+
+@dataclass
+class FileSuppressions:
+    """The suppressions of one file, and the diagnostics about them."""
+
+    items: list[Suppression]
+    problems: list[tuple[Span, str, str]]  # (span, rule id, message) for invalid directives
+
+    def suppresses(self, diag: Diagnostic) -> bool:
+        hit = False
+        for s in self.items:
+            if s.covers(diag.rule, diag.span.start_line):
+                s.used.add(diag.rule)
+                hit = True
+        return hit
+
+
+def parse_suppressions(source: SourceFile, comments: list[Node], known_rules: set[str]) -> FileSuppressions:
+    """Read every suppression directive among ``comments`` (tree-sitter comment nodes)."""
+    items: list[Suppression] = []
+    problems: list[tuple[Span, str, str]] = []
+    open_ranges: list[Suppression] = []
+    last_line = source.text.count("\n") + 1
+    for node in sorted(comments, key=lambda n: n.start_byte):
+        raw = source.node_text(node)
+        m = _DIRECTIVE.match(raw)
+        if m is None:
+            continue
+        kind, rest = m.group(1), m.group(2)
+        rules, _reason = _parse_ids(rest)
+        span = source.node_span(node)
+        if rules is not None:
+            unknown = [r for r in rules if r not in known_rules]
+            for r in unknown:
+                problems.append((span, "invalid-suppression", f"`convexlint-{kind}` names unknown rule `{r}`."))
+            rules = tuple(r for r in rules if r in known_rules) or (None if not unknown else ())
+            if rules == ():
+                continue
+        line = span.start_line
+        if kind == "disable-next-line":
+            items.append(Suppression(kind, rules, span, span.end_line + 1, span.end_line + 1))
+        elif kind == "disable-line":
+            items.append(Suppression(kind, rules, span, line, line))
+        elif kind == "disable-file":
+            items.append(Suppression(kind, rules, span, 1, last_line))
+        elif kind == "disable":
+            s = Suppression(kind, rules, span, line, last_line)
+            items.append(s)
+            open_ranges.append(s)
+        elif kind == "enable":
+            for s in reversed(open_ranges):
+                if s.last_line == last_line and (rules is None or s.rules is None or set(rules) & set(s.rules)):
+                    s.last_line = line
+                    open_ranges.remove(s)
+                    break
+    return FileSuppressions(items, problems)
+
+
+def unused(file_supps: FileSuppressions) -> list[tuple[Span, str]]:
+    """``(span, message)`` for each directive (or named id) that suppressed nothing."""
+    out = []
+    for s in file_supps.items:
+        if s.rules is None:
+            if not s.used:
+                out.append((s.span, f"`convexlint-{s.kind}` suppressed nothing; remove it."))
+            continue
+        for r in s.rules:
+            if r not in s.used:
+                out.append((s.span, f"`convexlint-{s.kind} {r}` suppressed nothing; remove it."))
+    return out
