@@ -1,0 +1,78 @@
+"""Rule records: well-formed, one per implementation, and their examples are tests
+(bad examples fire exactly that rule, good ones leave it silent)."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from convexlint.records import RecordError, load_records, parse_record, records_dir
+from convexlint.rules import IMPLEMENTATIONS, META_RULES
+
+from conftest import lint, write_files
+
+RECORDS = load_records()
+NO_EXAMPLES = {"unreadable-file": "needs bytes that are not UTF-8; tested in test_cli.py",
+               "unused-suppression": "needs --report-unused-disables; tested in test_suppressions.py"}
+
+
+def test_every_implementation_has_a_record_and_vice_versa():
+    assert set(IMPLEMENTATIONS) | set(META_RULES) == set(RECORDS)
+
+
+def test_record_ids_match_file_names():
+    for path in records_dir().glob("*.yaml"):
+        assert yaml.safe_load(path.read_text())["id"] == path.stem
+
+
+def test_unknown_record_key_is_an_error(tmp_path):
+    src = (records_dir() / "syntax-error.yaml").read_text()
+    bad = tmp_path / "syntax-error.yaml"
+    bad.write_text(src + "\nseverty: error\n")
+    with pytest.raises(RecordError, match="syntax-error.yaml.*severty"):
+        parse_record(bad)
+
+
+def test_mismatched_id_is_an_error(tmp_path):
+    bad = tmp_path / "other-name.yaml"
+    bad.write_text((records_dir() / "syntax-error.yaml").read_text())
+    with pytest.raises(RecordError, match="does not match"):
+        parse_record(bad)
+
+
+@pytest.mark.parametrize("rule_id", sorted(RECORDS))
+def test_record_has_bad_and_good_examples(rule_id):
+    if rule_id in NO_EXAMPLES:
+        pytest.skip(NO_EXAMPLES[rule_id])
+    examples = RECORDS[rule_id].examples
+    assert examples.get("bad"), f"{rule_id} has no bad example"
+    assert examples.get("good"), f"{rule_id} has no good example"
+
+
+def _cases():
+    for rule_id, record in sorted(RECORDS.items()):
+        for kind in ("bad", "good"):
+            for i, ex in enumerate(record.examples.get(kind, [])):
+                yield pytest.param(rule_id, kind, ex, id=f"{rule_id}-{kind}-{i}")
+
+
+def _materialise(tmp_path, example):
+    if isinstance(example, str):
+        example = {"code": example}
+    path = example.get("path", "convex/example.ts")
+    files = dict(example.get("files", {}))
+    if "code" in example:
+        files[path] = example["code"]
+    write_files(tmp_path, files)
+    return path, example.get("options")
+
+
+@pytest.mark.parametrize(("rule_id", "kind", "example"), list(_cases()))
+def test_examples(tmp_path, rule_id, kind, example):
+    path, options = _materialise(tmp_path, example)
+    result = lint([path], tmp_path, options={rule_id: options} if options else None)
+    fired = {d.rule for d in result.diagnostics}
+    if kind == "bad":
+        assert fired == {rule_id}, f"bad example should fire exactly {rule_id}, got {sorted(fired)}"
+    else:
+        assert rule_id not in fired, [d.message for d in result.diagnostics]
