@@ -132,7 +132,7 @@ def check(paths, fmt, output_file, select, ignore, config_path, preview, exit_ze
         except OSError as exc:
             _fail(f"{output_file}: cannot write: {exc.strerror or exc}")
     else:
-        click.echo(output, nl=False)
+        click.echo(output, nl=False, color=True)  # we decided about colour already
     if not targets and fmt == "text":
         click.echo("convexlint: no Convex functions directory or lintable file found in the given paths.", err=True)
     sys.exit(EXIT_OK if exit_zero or not has_failures(result, max_warnings) else EXIT_FINDINGS)

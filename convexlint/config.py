@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
+import jsonschema.exceptions
 import pathspec
 import yaml
 
@@ -98,16 +99,28 @@ class Config:
 
 
 def _schema_errors(data: Any, schema: dict, label: str, prefix: str = "") -> None:
-    errors = sorted(jsonschema.Draft7Validator(schema).iter_errors(data), key=lambda e: (len(e.path), list(map(str, e.path))))
-    if not errors:
+    e = jsonschema.exceptions.best_match(jsonschema.Draft7Validator(schema).iter_errors(data))
+    if e is None:
         return
-    e = errors[0]
     if e.validator == "additionalProperties" and e.validator_value is False:
         extra = sorted(set(e.instance) - set(e.schema.get("properties", {})))
-        where = ".".join([prefix] * bool(prefix) + [str(p) for p in e.path] + extra[:1]) or "<top>"
+        where = ".".join([prefix] * bool(prefix) + [str(p) for p in e.absolute_path] + extra[:1]) or "<top>"
         raise ConfigError(f"{label}: {where}: unknown key")
-    where = ".".join([prefix] * bool(prefix) + [str(p) for p in e.path]) or "<top>"
+    where = ".".join([prefix] * bool(prefix) + [str(p) for p in e.absolute_path]) or "<top>"
     raise ConfigError(f"{label}: {where}: {e.message}")
+
+
+def _normalise_off(data: dict) -> None:
+    """YAML 1.1 reads a bare ``off`` as ``False``; accept it (and ``false``) as "off"."""
+    tables = [data.get("rules")] + [o.get("rules") for o in data.get("overrides", []) if isinstance(o, dict)]
+    for rules in tables:
+        if not isinstance(rules, dict):
+            continue
+        for rule, setting in rules.items():
+            if setting is False:
+                rules[rule] = "off"
+            elif isinstance(setting, dict) and setting.get("severity") is False:
+                setting["severity"] = "off"
 
 
 def load_config_file(path: Path) -> Config:
@@ -133,6 +146,7 @@ def load_config_file(path: Path) -> Config:
         prefix = ""
     if not isinstance(data, dict):
         raise ConfigError(f"{label}: {prefix or '<top>'}: must be a mapping")
+    _normalise_off(data)
     _schema_errors(data, CONFIG_SCHEMA, label, prefix)
     return Config(path=path, root=path.parent, data=data)
 

@@ -1,0 +1,49 @@
+"""Suppression comments: every directive form, unknown ids, unused directives."""
+
+from __future__ import annotations
+
+from conftest import lint, write_files
+
+HEAD = 'import { query } from "./_generated/server";\nimport { v } from "convex/values";\n'
+F = 'export const f{n} = query({{ args: {{}}, returns: v.any(), handler: async (ctx) => ctx.db.query("t").filter((q) => true).take(1) }});'
+
+
+def rules_by_line(tmp_path, body, **kw):
+    write_files(tmp_path, {"convex/a.ts": HEAD + body})
+    return sorted((d.span.start_line, d.rule) for d in lint(["convex"], tmp_path, **kw).diagnostics)
+
+
+def test_disable_next_line_with_reason(tmp_path):
+    body = "// convexlint-disable-next-line no-filter-in-query -- tiny table\n" + F.format(n=1) + "\n" + F.format(n=2) + "\n"
+    assert rules_by_line(tmp_path, body) == [(5, "no-filter-in-query")]
+
+
+def test_disable_line_and_blanket(tmp_path):
+    body = F.format(n=1) + " // convexlint-disable-line\n" + F.format(n=2) + " // convexlint-disable-line require-returns-validator\n"
+    assert rules_by_line(tmp_path, body) == [(4, "no-filter-in-query")]
+
+
+def test_block_range(tmp_path):
+    body = "/* convexlint-disable no-filter-in-query */\n" + F.format(n=1) + "\n/* convexlint-enable no-filter-in-query */\n" + F.format(n=2) + "\n"
+    assert rules_by_line(tmp_path, body) == [(6, "no-filter-in-query")]
+
+
+def test_disable_file_and_multiple_ids(tmp_path):
+    body = F.format(n=1) + "\n// convexlint-disable-file no-filter-in-query, require-returns-validator\n" + F.format(n=2) + "\n"
+    assert rules_by_line(tmp_path, body) == []
+
+
+def test_directive_must_start_the_comment_and_strings_do_not_count(tmp_path):
+    body = '// see convexlint-disable-line no-filter-in-query\nconst s = "// convexlint-disable-next-line";\n' + F.format(n=1) + "\n"
+    assert rules_by_line(tmp_path, body) == [(5, "no-filter-in-query")]
+
+
+def test_unknown_rule_is_reported(tmp_path):
+    body = "// convexlint-disable-next-line no-filter, no-filter-in-query\n" + F.format(n=1) + "\n"
+    assert rules_by_line(tmp_path, body) == [(3, "invalid-suppression")]
+
+
+def test_unused_only_with_flag(tmp_path):
+    body = "// convexlint-disable-next-line require-internal-reference\n" + F.format(n=1) + "\n"
+    assert rules_by_line(tmp_path, body) == [(4, "no-filter-in-query")]
+    assert rules_by_line(tmp_path, body, report_unused=True) == [(3, "unused-suppression"), (4, "no-filter-in-query")]
