@@ -138,18 +138,18 @@ def find_functions_dirs(root: Path, ignorer: _Ignorer | None = None) -> list[Pat
     ignorer = ignorer or _Ignorer()
     found: set[Path] = set()
     root = root.resolve()
-    if (root / "convex.json").is_file():
-        found.add(_functions_dir_from_convex_json(root / "convex.json"))
-    if root.name == "convex" and _looks_like_convex(root):
+    if root.name == "convex" and not (root.parent / "convex.json").is_file() and _looks_like_convex(root):
         found.add(root)
     for here, dirnames, filenames in _walk(root, ignorer):
-        if "convex.json" in filenames:
+        configured = "convex.json" in filenames
+        if configured:
+            # convex.json decides: a sibling convex/ folder is not functions code then.
             fd = _functions_dir_from_convex_json(here / "convex.json")
             if fd.is_dir():
                 found.add(fd)
         for d in list(dirnames):
             candidate = here / d
-            if d == "convex" and candidate not in found and _looks_like_convex(candidate):
+            if d == "convex" and not configured and candidate not in found and _looks_like_convex(candidate):
                 found.add(candidate)
             if candidate in found:
                 dirnames.remove(d)  # its files are the functions dir's; do not search inside

@@ -1,0 +1,81 @@
+"""Discovery: convex.json, monorepos, ignored folders, explicit files."""
+
+from __future__ import annotations
+
+import subprocess
+
+from convexlint.discovery import discover, find_functions_dirs
+
+from conftest import lint, write_files
+
+FN = 'import { query } from "./_generated/server";\nexport const f = query({ args: {}, handler: async () => 1 });\n'
+
+
+def rels(targets, root):
+    return sorted((t.path.relative_to(root).as_posix(), t.report, t.is_server) for t in targets)
+
+
+def test_convex_json_functions_setting(tmp_path):
+    write_files(tmp_path, {"convex.json": '{"functions": "backend/fns/"}', "backend/fns/a.ts": FN, "convex/notes.md.ts": FN})
+    assert find_functions_dirs(tmp_path) == [tmp_path / "backend" / "fns"]
+
+
+def test_monorepo_finds_every_functions_dir(tmp_path):
+    write_files(
+        tmp_path,
+        {
+            "apps/web/convex/a.ts": FN,
+            "packages/backend/convex.json": '{"functions": "src/convex"}',
+            "packages/backend/src/convex/b.ts": FN,
+            "apps/web/src/convex/helpers.ts": "export const notConvex = 1;\n",
+            "node_modules/pkg/convex/c.ts": FN,
+        },
+    )
+    found = find_functions_dirs(tmp_path)
+    assert found == [tmp_path / "apps/web/convex", tmp_path / "packages/backend/src/convex"]
+    result = lint(["."], tmp_path)
+    assert sorted({d.path for d in result.diagnostics}) == ["apps/web/convex/a.ts", "packages/backend/src/convex/b.ts"]
+
+
+def test_generated_node_modules_and_gitignore_are_skipped(tmp_path):
+    write_files(
+        tmp_path,
+        {
+            ".gitignore": "convex/scratch/\n*.local.ts\n",
+            "convex/a.ts": FN,
+            "convex/_generated/server.ts": FN,
+            "convex/scratch/b.ts": FN,
+            "convex/c.local.ts": FN,
+            "convex/types.d.ts": "declare const x: number;\n",
+            "convex/lib/d.mts": FN,
+            "convex/lib/e.cts": FN,
+            "convex/ui/f.tsx": FN,
+        },
+    )
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    targets = discover([tmp_path])
+    assert rels(targets, tmp_path) == [
+        ("convex/a.ts", True, True),
+        ("convex/lib/d.mts", True, True),
+        ("convex/lib/e.cts", True, True),
+        ("convex/ui/f.tsx", True, True),
+    ]
+
+
+def test_explicit_file_reports_only_it_but_reads_the_project(tmp_path):
+    write_files(tmp_path, {"convex/a.ts": FN, "convex/b.ts": FN, "src/main.tsx": "export {};\n"})
+    targets = discover([tmp_path / "convex" / "a.ts", tmp_path / "src" / "main.tsx"])
+    assert rels(targets, tmp_path) == [
+        ("convex/a.ts", True, True),
+        ("convex/b.ts", False, True),
+        ("src/main.tsx", True, False),
+    ]
+    # Generated files named explicitly (as pre-commit does) are still never linted.
+    write_files(tmp_path, {"convex/_generated/api.js": "export const api = {};\n"})
+    assert discover([tmp_path / "convex" / "_generated" / "api.js"]) == []
+
+
+def test_subdirectory_of_functions_dir(tmp_path):
+    write_files(tmp_path, {"convex/lib/a.ts": FN, "convex/b.ts": FN})
+    targets = discover([tmp_path / "convex" / "lib"])
+    assert rels(targets, tmp_path) == [("convex/b.ts", False, True), ("convex/lib/a.ts", True, True)]
