@@ -140,8 +140,14 @@ def check(paths, fmt, output_file, select, ignore, config_path, preview, exit_ze
 
 @main.command("rules")
 @click.option("--all", "show_all", is_flag=True, help="Include the meta rules (syntax-error, suppressions).")
-def rules_command(show_all):
+@click.option("--format", "fmt", type=click.Choice(["table", "markdown"]), default="table", show_default=True)
+def rules_command(show_all, fmt):
     """List every rule with its category, default severity and status."""
+    if fmt == "markdown":
+        from convexlint.records import markdown_table
+
+        click.echo(markdown_table(_records()), nl=False)
+        return
     from rich.console import Console
     from rich.table import Table
 

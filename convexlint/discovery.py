@@ -54,6 +54,7 @@ class _Ignorer:
 
     def __init__(self) -> None:
         self._specs: dict[Path, pathspec.GitIgnoreSpec | None] = {}
+        self._chains: dict[Path, list[tuple[Path, pathspec.GitIgnoreSpec]]] = {}
 
     def _spec(self, directory: Path) -> pathspec.GitIgnoreSpec | None:
         if directory not in self._specs:
@@ -67,22 +68,32 @@ class _Ignorer:
             self._specs[directory] = spec
         return self._specs[directory]
 
-    @staticmethod
-    def _repo_root(path: Path) -> Path | None:
-        for d in [path, *path.parents]:
-            if (d / ".git").exists():
-                return d
-        return None
+    def _chain(self, directory: Path) -> list[tuple[Path, pathspec.GitIgnoreSpec]]:
+        """The ``.gitignore`` specs that apply inside ``directory``: its own and its
+        ancestors' up to the repository root (none outside a git repository)."""
+        cached = self._chains.get(directory)
+        if cached is not None:
+            return cached
+        if (directory / ".git").exists():
+            parent_chain: list[tuple[Path, pathspec.GitIgnoreSpec]] = []
+        elif directory.parent == directory:
+            self._chains[directory] = []
+            return []
+        else:
+            parent_chain = self._chain(directory.parent)
+            if not parent_chain and not self._in_repo(directory.parent):
+                self._chains[directory] = []
+                return []
+        spec = self._spec(directory)
+        chain = parent_chain + ([(directory, spec)] if spec is not None else [])
+        self._chains[directory] = chain
+        return chain
+
+    def _in_repo(self, directory: Path) -> bool:
+        return any((d / ".git").exists() for d in [directory, *directory.parents])
 
     def ignored(self, path: Path, is_dir: bool) -> bool:
-        root = self._repo_root(path.parent)
-        if root is None:
-            return False
-        chain = [d for d in [path.parent, *path.parent.parents] if d == root or root in d.parents]
-        for directory in chain:
-            spec = self._spec(directory)
-            if spec is None:
-                continue
+        for directory, spec in self._chain(path.parent):
             rel = path.relative_to(directory).as_posix() + ("/" if is_dir else "")
             if spec.match_file(rel):
                 return True
@@ -197,6 +208,13 @@ def discover(paths: list[Path]) -> list[Target]:
     Raises ``DiscoveryError`` for a path that does not exist.
     """
     ignorer = _Ignorer()
+    listings: dict[Path, list[Path]] = {}
+
+    def listing(directory: Path) -> list[Path]:
+        if directory not in listings:
+            listings[directory] = functions_dir_files(directory, ignorer)
+        return listings[directory]
+
     reported: dict[Path, Target] = {}
     context_dirs: set[Path] = set()
     for raw in paths:
@@ -214,16 +232,16 @@ def discover(paths: list[Path]) -> list[Target]:
         fd, inside = enclosing_functions_dir(path)
         if fd is not None and inside:
             context_dirs.add(fd)
-            for f in functions_dir_files(path, ignorer):
+            for f in listing(path):
                 reported[f] = Target(f, fd, is_server=True, report=True)
             continue
         for fd in find_functions_dirs(path, ignorer):
             context_dirs.add(fd)
-            for f in functions_dir_files(fd, ignorer):
+            for f in listing(fd):
                 reported[f] = Target(f, fd, is_server=True, report=True)
     targets = dict(reported)
     for fd in sorted(context_dirs):
-        for f in functions_dir_files(fd, ignorer):
+        for f in listing(fd):
             if f not in targets:
                 targets[f] = Target(f, fd, is_server=True, report=False)
     return [targets[p] for p in sorted(targets)]

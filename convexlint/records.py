@@ -183,3 +183,12 @@ def load_records() -> dict[str, RuleRecord]:
         record = parse_record(path)
         out[record.id] = record
     return out
+
+
+def markdown_table(records: dict[str, RuleRecord]) -> str:
+    """The README's rule table, generated from the records (meta rules last)."""
+    rows = ["| rule | category | severity | status | what it flags |", "|---|---|---|---|---|"]
+    ordered = sorted(records.values(), key=lambda r: (r.category == "meta", r.category, r.id))
+    for r in ordered:
+        rows.append(f"| [`{r.id}`]({r.url}) | {r.category} | {r.severity} | {r.status} | {r.title} |")
+    return "\n".join(rows) + "\n"
