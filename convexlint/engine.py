@@ -20,7 +20,7 @@ from convexlint.discovery import Target
 from convexlint.model.extract import FactCollector
 from convexlint.model.facts import FileFacts
 from convexlint.model.project import Project
-from convexlint.parsing import SourceFile, first_syntax_error, language, parse
+from convexlint.parsing import SourceFile, first_syntax_error, is_tsx, language, parse
 from convexlint.records import RuleRecord
 from convexlint.rules import IMPLEMENTATIONS, FileContext, ProjectContext, Rule
 from convexlint.suppressions import FileSuppressions, parse_suppressions, unused
@@ -83,6 +83,11 @@ class Linter:
             for node_type, method in rule.listeners.items():
                 self.dispatch.setdefault(node_type, []).append((rule, getattr(rule, method)))
 
+    def _options(self, rule_id: str, path: str) -> dict:
+        """A rule's options for one file: its configured ones, else the record's defaults."""
+        setting = self.settings.for_path(path).get(rule_id)
+        return setting.options if setting is not None else self.records[rule_id].default_options()
+
     # -- one file ------------------------------------------------------------------------
 
     def _meta(self, rule: str, path: str, span: Span, message: str) -> Diagnostic:
@@ -135,20 +140,16 @@ class Linter:
             is_server=target.is_server,
         )
         file_settings = self.settings.for_path(rel)
-        ctx = FileContext(source, target.is_server, lambda rid: file_settings[rid].options if rid in file_settings else self.records[rid].default_options())
-        captures = QueryCursor(combined_query(source.path.endswith((".tsx", ".jsx")), self.node_types)).captures(tree.root_node)
-        comments = captures.get("comment", [])
-        calls = sorted(captures.get("call_expression", []), key=lambda n: n.start_byte)
-        for node in calls:
+        ctx = FileContext(source, target.is_server, lambda rid: self._options(rid, rel))
+        captures = QueryCursor(combined_query(is_tsx(rel), self.node_types)).captures(tree.root_node)
+        # captures() groups by capture name in arbitrary order: restore document order once.
+        by_type = {t: sorted(nodes, key=lambda n: n.start_byte) for t, nodes in captures.items()}
+        for node in by_type.get("call_expression", ()):
             collector.on_call(node)
         for node_type, listeners in self.dispatch.items():
-            nodes = captures.get(node_type)
+            nodes = by_type.get(node_type)
             if not nodes:
                 continue
-            if node_type != "call_expression":
-                nodes = sorted(nodes, key=lambda n: n.start_byte)
-            else:
-                nodes = calls
             for rule, listener in listeners:
                 if rule.id not in file_settings:
                     continue
@@ -156,7 +157,7 @@ class Linter:
                     listener(node, ctx)
         outcome.facts = collector.finish()
         outcome.diagnostics.extend(ctx.diagnostics)
-        outcome.suppressions = parse_suppressions(source, comments, set(self.records))
+        outcome.suppressions = parse_suppressions(source, by_type.get("comment", []), set(self.records))
         return outcome
 
     # -- whole run -----------------------------------------------------------------------
@@ -172,11 +173,7 @@ class Linter:
                 continue
             key = o.facts.functions_dir
             projects.setdefault(key, Project(functions_dir=key)).files[o.rel] = o.facts
-        project_ctx = ProjectContext(
-            options_for=lambda rid, path: self.settings.for_path(path).get(rid, None).options
-            if rid in self.settings.for_path(path)
-            else self.records[rid].default_options()
-        )
+        project_ctx = ProjectContext(options_for=self._options)
         for project in projects.values():
             for rule in self.rules:
                 rule.check_project(project, project_ctx)

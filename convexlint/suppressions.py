@@ -100,11 +100,13 @@ def parse_suppressions(source: SourceFile, comments: list[Node], known_rules: se
             items.append(s)
             open_ranges.append(s)
         elif kind == "enable":
-            for s in reversed(open_ranges):
-                if s.last_line == last_line and (rules is None or s.rules is None or set(rules) & set(s.rules)):
+            # A blanket enable closes every open range; a named one the latest range it matches.
+            for s in reversed(list(open_ranges)):
+                if rules is None or s.rules is None or set(rules) & set(s.rules):
                     s.last_line = line
                     open_ranges.remove(s)
-                    break
+                    if rules is not None:
+                        break
     return FileSuppressions(items, problems)
 
 

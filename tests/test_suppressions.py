@@ -47,3 +47,11 @@ def test_unused_only_with_flag(tmp_path):
     body = "// convexlint-disable-next-line require-internal-reference\n" + F.format(n=1) + "\n"
     assert rules_by_line(tmp_path, body) == [(4, "no-filter-in-query")]
     assert rules_by_line(tmp_path, body, report_unused=True) == [(3, "unused-suppression"), (4, "no-filter-in-query")]
+
+
+def test_blanket_enable_closes_every_open_range(tmp_path):
+    body = (
+        "/* convexlint-disable no-filter-in-query */\n/* convexlint-disable require-returns-validator */\n"
+        + F.format(n=1) + "\n/* convexlint-enable */\n" + F.format(n=2).replace("returns: v.any(), ", "") + "\n"
+    )
+    assert rules_by_line(tmp_path, body) == [(7, "no-filter-in-query"), (7, "require-returns-validator")]
