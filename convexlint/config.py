@@ -10,6 +10,7 @@ Sources, nearest to the linted path first (walking up): ``convexlint.yaml``,
     rules:
       index-name-convention: {severity: warning, options: {style: and}}
       no-filter-in-query: off           # shorthand for {severity: off}
+    registrars: {authedQuery: query}    # custom registrars convexlint cannot resolve itself
     include: ["convex/**"]              # gitignore-style globs, relative to the config file
     exclude: ["convex/legacy/**"]
     overrides:
@@ -63,6 +64,12 @@ CONFIG_SCHEMA: dict[str, Any] = {
         "rules": {"type": "object", "additionalProperties": _RULE_SETTING},
         "include": _STRINGS,
         "exclude": _STRINGS,
+        "registrars": {
+            "type": "object",
+            "additionalProperties": {
+                "enum": ["query", "mutation", "action", "internalQuery", "internalMutation", "internalAction", "httpAction"]
+            },
+        },
         "overrides": {
             "type": "array",
             "items": {
@@ -202,6 +209,8 @@ class Settings:
         label = self.config.label
         self.preview = preview or bool(data.get("preview", False))
         self.report_unused_disables = bool(data.get("report_unused_disables", False))
+        #: custom registrar name -> the built-in registrar it behaves like
+        self.registrars: dict[str, str] = dict(data.get("registrars", {}))
 
         if select is not None:
             base = self._expand(select, "--select")

@@ -28,6 +28,8 @@ import pathspec
 from convexlint.parsing import LINTABLE_SUFFIXES
 
 ALWAYS_SKIPPED = frozenset({"node_modules", "_generated", ".git", ".hg", ".svn"})
+#: Build output folders skipped when looking for client code around a functions directory.
+CLIENT_SKIPPED = frozenset({"dist", "build", "out", "coverage", "public", "vendor"})
 
 
 class DiscoveryError(Exception):
@@ -36,12 +38,18 @@ class DiscoveryError(Exception):
 
 @dataclass(frozen=True)
 class Target:
-    """One file to read. Paths are absolute; ``functions_dir`` too (or None)."""
+    """One file to read. Paths are absolute; ``functions_dir`` too (or None).
+
+    ``is_server``: inside a functions directory (or a loose file named explicitly).
+    ``report``: diagnostics for it are shown. ``explicit``: named on the command line (a
+    client file found by searching a directory only reports client rules).
+    """
 
     path: Path
     functions_dir: Path | None
     is_server: bool
     report: bool
+    explicit: bool = False
 
 
 def _is_lintable(name: str) -> bool:
@@ -202,6 +210,32 @@ def functions_dir_files(functions_dir: Path, ignorer: _Ignorer | None = None) ->
     return out
 
 
+def project_root(functions_dir: Path) -> Path:
+    """The directory a functions directory's client code lives under: the one holding the
+    ``convex.json`` that names it, else the functions directory's parent."""
+    for d in functions_dir.parents:
+        config = d / "convex.json"
+        if config.is_file():
+            if _functions_dir_from_convex_json(config) == functions_dir:
+                return d
+            break
+    return functions_dir.parent
+
+
+def client_files(root: Path, functions_dirs: set[Path], ignorer: _Ignorer) -> list[Path]:
+    """Lintable files under ``root`` outside every functions directory (client code)."""
+    out = []
+    for here, dirnames, files in _walk(root, ignorer):
+        dirnames[:] = [d for d in dirnames if d not in CLIENT_SKIPPED and here / d not in functions_dirs]
+        if here in functions_dirs:
+            continue
+        for f in files:
+            p = here / f
+            if _is_lintable(f) and not ignorer.ignored(p, False):
+                out.append(p)
+    return out
+
+
 def discover(paths: list[Path]) -> list[Target]:
     """Resolve command-line paths into targets (see the module docstring).
 
@@ -225,7 +259,7 @@ def discover(paths: list[Path]) -> list[Target]:
             if not _is_lintable(path.name) or ALWAYS_SKIPPED & set(path.parts):
                 continue  # not TypeScript/JavaScript, or generated/vendored code
             fd, inside = enclosing_functions_dir(path)
-            reported[path] = Target(path, fd, is_server=inside or fd is None, report=True)
+            reported[path] = Target(path, fd, is_server=inside or fd is None, report=True, explicit=True)
             if fd is not None:
                 context_dirs.add(fd)
             continue
@@ -235,10 +269,17 @@ def discover(paths: list[Path]) -> list[Target]:
             for f in listing(path):
                 reported[f] = Target(f, fd, is_server=True, report=True)
             continue
-        for fd in find_functions_dirs(path, ignorer):
+        found_dirs = find_functions_dirs(path, ignorer)
+        for fd in found_dirs:
             context_dirs.add(fd)
             for f in listing(fd):
                 reported[f] = Target(f, fd, is_server=True, report=True)
+        for fd in found_dirs:
+            root = project_root(fd)
+            if root != path and path not in root.parents:
+                continue  # the project's client code is outside what the user asked for
+            for f in client_files(root, set(found_dirs), ignorer):
+                reported.setdefault(f, Target(f, fd, is_server=False, report=True))
     targets = dict(reported)
     for fd in sorted(context_dirs):
         for f in listing(fd):

@@ -17,7 +17,7 @@ from tree_sitter import Query, QueryCursor
 from convexlint.config import Settings
 from convexlint.diagnostics import Diagnostic, LintResult, Severity, Span
 from convexlint.discovery import Target
-from convexlint.model.extract import FactCollector
+from convexlint.model.extract import EVENT_NODE_TYPES, FactCollector
 from convexlint.model.facts import FileFacts
 from convexlint.model.project import Project
 from convexlint.parsing import SourceFile, first_syntax_error, is_tsx, language, parse
@@ -26,7 +26,7 @@ from convexlint.rules import IMPLEMENTATIONS, FileContext, ProjectContext, Rule
 from convexlint.suppressions import FileSuppressions, parse_suppressions, unused
 
 #: Node types the fact collector and suppression parser always need.
-BASE_NODE_TYPES = ("call_expression", "comment")
+BASE_NODE_TYPES = ("call_expression", "comment", *EVENT_NODE_TYPES)
 
 
 @lru_cache(maxsize=None)
@@ -146,6 +146,8 @@ class Linter:
         by_type = {t: sorted(nodes, key=lambda n: n.start_byte) for t, nodes in captures.items()}
         for node in by_type.get("call_expression", ()):
             collector.on_call(node)
+        for node in sorted((n for t in EVENT_NODE_TYPES for n in by_type.get(t, ())), key=lambda n: n.start_byte):
+            collector.on_node(node)
         for node_type, listeners in self.dispatch.items():
             nodes = by_type.get(node_type)
             if not nodes:
@@ -169,12 +171,15 @@ class Linter:
 
         projects: dict[str | None, Project] = {}
         for o in outcomes:
-            if o.facts is None or not o.target.is_server:
+            if o.facts is None:
                 continue
             key = o.facts.functions_dir
-            projects.setdefault(key, Project(functions_dir=key)).files[o.rel] = o.facts
+            project = projects.setdefault(key, Project(functions_dir=key))
+            (project.files if o.target.is_server else project.client_files)[o.rel] = o.facts
         project_ctx = ProjectContext(options_for=self._options)
-        for project in projects.values():
+        for key, project in projects.items():
+            project.resolve(self.settings.registrars)
+            project.generated_env = key is not None and generated_env(self.cwd / key)
             for rule in self.rules:
                 rule.check_project(project, project_ctx)
 
@@ -185,8 +190,13 @@ class Linter:
             if o is None or not o.target.report:
                 continue
             record = self.records.get(diag.rule)
-            if record is not None and record.scope == "server" and not o.target.is_server:
+            scope = record.scope if record is not None else "any"
+            if scope == "server" and not o.target.is_server:
                 continue
+            if scope == "client" and o.target.is_server:
+                continue
+            if not o.target.is_server and not o.target.explicit and scope != "client":
+                continue  # client code found by searching: only client rules speak
             setting = self.settings.for_path(diag.path).get(diag.rule)
             if setting is None:
                 continue
@@ -221,6 +231,20 @@ class Linter:
             sources=sources,
             elapsed=time.perf_counter() - start,
         )
+
+
+def generated_env(functions_dir: Path) -> bool:
+    """Whether ``_generated/server`` exports an ``env`` object (newer Convex codegen)."""
+    import re
+
+    for name in ("server.d.ts", "server.ts", "server.js"):
+        try:
+            text = (functions_dir / "_generated" / name).read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        if re.search(r"export\s+(declare\s+)?const\s+env\b", text):
+            return True
+    return False
 
 
 def has_failures(result: LintResult, max_warnings: int | None) -> bool:

@@ -49,7 +49,7 @@ RECORD_SCHEMA: dict[str, Any] = {
         "category": {"enum": list(CATEGORIES)},
         "severity": {"enum": ["error", "warning", "info"]},
         "status": {"enum": ["stable", "preview"]},
-        "scope": {"enum": ["server", "any"]},
+        "scope": {"enum": ["server", "client", "any"]},
         "message": {"type": "string"},
         "help": {"type": "string"},
         "rationale": {"type": "string"},

@@ -10,6 +10,15 @@ Syntax (ids separated by commas or spaces; no ids means every rule; ``-- reason`
 A directive must start the comment. Lines are 1-based. A suppression naming an unknown rule
 is reported as ``invalid-suppression``; one that suppressed nothing can be reported as
 ``unused-suppression`` (``--report-unused-disables``).
+
+For teams moving from the official ESLint plugin, ESLint directives that name
+``@convex-dev/<id>`` suppress the convexlint rule of the same id::
+
+    // eslint-disable-next-line @convex-dev/no-filter-in-query
+    /* eslint-disable @convex-dev/no-process-env */
+
+Other ESLint rule names in those comments are ESLint's business and are ignored, as are
+blanket ESLint directives; ESLint directives are never reported as unused.
 """
 
 from __future__ import annotations
@@ -23,9 +32,10 @@ from convexlint.diagnostics import Diagnostic, Span
 from convexlint.parsing import SourceFile
 
 _DIRECTIVE = re.compile(
-    r"^(?://|/\*)\s*convexlint-(disable-next-line|disable-line|disable-file|disable|enable)\b(.*?)(?:\*/)?\s*$",
+    r"^(?://|/\*)\s*(convexlint|eslint)-(disable-next-line|disable-line|disable-file|disable|enable)(?![\w-])(.*?)(?:\*/)?\s*$",
     re.DOTALL,
 )
+_ESLINT_PREFIX = "@convex-dev/"
 
 
 @dataclass
@@ -38,6 +48,7 @@ class Suppression:
     first_line: int
     last_line: int  # inclusive; for ranges, the line of the matching enable (or EOF)
     used: set[str] = field(default_factory=set)  # rule ids it suppressed ("*" for blanket)
+    eslint: bool = False  # an ESLint directive naming @convex-dev/<id> rules
 
     def covers(self, rule: str, line: int) -> bool:
         if not (self.first_line <= line <= self.last_line):
@@ -78,10 +89,18 @@ def parse_suppressions(source: SourceFile, comments: list[Node], known_rules: se
         m = _DIRECTIVE.match(raw)
         if m is None:
             continue
-        kind, rest = m.group(1), m.group(2)
+        tool, kind, rest = m.group(1), m.group(2), m.group(3)
         rules, _reason = _parse_ids(rest)
         span = source.node_span(node)
-        if rules is not None:
+        eslint = tool == "eslint"
+        if eslint:
+            if kind == "disable-file" or rules is None:
+                continue  # blanket ESLint directives are ESLint's business
+            rules = tuple(r[len(_ESLINT_PREFIX):] for r in rules if r.startswith(_ESLINT_PREFIX))
+            rules = tuple(r for r in rules if r in known_rules)
+            if not rules:
+                continue
+        elif rules is not None:
             unknown = [r for r in rules if r not in known_rules]
             for r in unknown:
                 problems.append((span, "invalid-suppression", f"`convexlint-{kind}` names unknown rule `{r}`."))
@@ -90,13 +109,13 @@ def parse_suppressions(source: SourceFile, comments: list[Node], known_rules: se
                 continue
         line = span.start_line
         if kind == "disable-next-line":
-            items.append(Suppression(kind, rules, span, span.end_line + 1, span.end_line + 1))
+            items.append(Suppression(kind, rules, span, span.end_line + 1, span.end_line + 1, eslint=eslint))
         elif kind == "disable-line":
-            items.append(Suppression(kind, rules, span, line, line))
+            items.append(Suppression(kind, rules, span, line, line, eslint=eslint))
         elif kind == "disable-file":
             items.append(Suppression(kind, rules, span, 1, last_line))
         elif kind == "disable":
-            s = Suppression(kind, rules, span, line, last_line)
+            s = Suppression(kind, rules, span, line, last_line, eslint=eslint)
             items.append(s)
             open_ranges.append(s)
         elif kind == "enable":
@@ -114,6 +133,8 @@ def unused(file_supps: FileSuppressions) -> list[tuple[Span, str]]:
     """``(span, message)`` for each directive (or named id) that suppressed nothing."""
     out = []
     for s in file_supps.items:
+        if s.eslint:
+            continue
         if s.rules is None:
             if not s.used:
                 out.append((s.span, f"`convexlint-{s.kind}` suppressed nothing; remove it."))

@@ -55,3 +55,15 @@ def test_blanket_enable_closes_every_open_range(tmp_path):
         + F.format(n=1) + "\n/* convexlint-enable */\n" + F.format(n=2).replace("returns: v.any(), ", "") + "\n"
     )
     assert rules_by_line(tmp_path, body) == [(7, "no-filter-in-query"), (7, "require-returns-validator")]
+
+
+def test_eslint_convex_dev_directives_suppress_the_same_rule(tmp_path):
+    body = (
+        "// eslint-disable-next-line @convex-dev/no-filter-in-query -- migrated from ESLint\n" + F.format(n=1) + "\n"
+        + F.format(n=2) + " // eslint-disable-line @convex-dev/no-filter-in-query, no-console\n"
+        + "/* eslint-disable @convex-dev/no-filter-in-query */\n" + F.format(n=3) + "\n"
+        + "/* eslint-enable @convex-dev/no-filter-in-query */\n" + F.format(n=4) + "\n"
+        + "// eslint-disable-next-line no-console\n" + F.format(n=5) + "\n"
+        + "// eslint-disable-next-line\n" + F.format(n=6) + "\n"
+    )
+    assert rules_by_line(tmp_path, body, report_unused=True) == [(9, "no-filter-in-query"), (11, "no-filter-in-query"), (13, "no-filter-in-query")]

@@ -9,6 +9,7 @@ Sources: Convex's ``convex/server`` API (registrars, ``defineSchema``/``defineTa
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from tree_sitter import Node
@@ -16,19 +17,26 @@ from tree_sitter import Node
 from convexlint.model import cors
 from convexlint.model.facts import (
     CronFact,
+    Event,
     FileFacts,
     FunctionFact,
     FunctionRefFact,
     HandlerRef,
+    HelperFact,
     ImportFact,
     IndexFact,
+    IndexRef,
+    RegistrarDef,
+    RegistrarRef,
     ResponseFact,
     RouteFact,
     SchemaFact,
     TableFact,
+    TableRef,
 )
 from convexlint.parsing import SourceFile
 from convexlint.syntax import (
+    FUNCTION_TYPES,
     call_arguments,
     callee_method,
     is_function,
@@ -37,6 +45,7 @@ from convexlint.syntax import (
     property_key,
     resolve_binding,
     resolve_value,
+    return_expressions,
     static_string_value,
     text,
     unwrap,
@@ -59,6 +68,11 @@ _GENERATED_SERVER = re.compile(r"(^|/)_generated/server(\.js|\.ts)?$")
 _GENERATED_API = re.compile(r"(^|/)_generated/api(\.js|\.ts)?$")
 CRON_METHODS = frozenset({"interval", "cron", "hourly", "daily", "weekly", "monthly"})
 REFERENCE_ROOTS = ("api", "internal", "components")
+DB_WRITES = frozenset({"insert", "patch", "replace", "delete"})
+DB_READS = frozenset({"get", "query", "normalizeId"})
+RUN_KINDS = {"runQuery": "run_query", "runMutation": "run_mutation", "runAction": "run_action"}
+#: Node types, besides ``call_expression`` and ``comment``, the collector needs.
+EVENT_NODE_TYPES = ("try_statement", "throw_statement", "new_expression")
 
 
 def is_generated_server(source: str) -> bool:
@@ -112,17 +126,29 @@ class FactCollector:
         self.source = source
         self.facts = FileFacts(path=source.path, functions_dir=functions_dir, module=module, is_server=is_server)
         self._calls: list[Node] = []
+        self._others: list[Node] = []  # try/throw/new nodes, in document order
         self._pending_handlers: list[tuple[int, Node | None]] = []  # (route index, handler node)
 
     def on_call(self, node: Node) -> None:
+        """Calls must arrive in document order (the engine sorts them)."""
         self._calls.append(node)
+
+    def on_node(self, node: Node) -> None:
+        """``try``/``throw``/``new`` nodes, in document order."""
+        self._others.append(node)
 
     # -- finishing ---------------------------------------------------------------------
 
     def finish(self) -> FileFacts:
         root = self.source.root
         self._read_module_level(root)
+        self._call_starts = [c.start_byte for c in self._calls]
+        self._other_starts = [n.start_byte for n in self._others]
         registrar_locals, namespaces = self._registrar_names()
+        self._read_registrar_defs(registrar_locals)
+        for d in self.facts.registrars:
+            registrar_locals.setdefault(d.local, (RegistrarRef("local", d.local), None, None))
+        imported = {imp.local: imp for imp in self.facts.imports if imp.local and not imp.type_only and imp.imported not in (None, "*")}
         function_index: dict[int, int] = {}  # call node id -> index in facts.functions
         for call in self._calls:
             fn = call.child_by_field_name("function")
@@ -131,24 +157,37 @@ class FactCollector:
             if fn.type == "identifier":
                 name = text(fn)
                 if name in registrar_locals:
-                    function_index[call.id] = self._add_function(call, fn, *registrar_locals[name])
+                    ref, kind, visibility = registrar_locals[name]
+                    function_index[call.id] = self._add_function(call, fn, name, kind, visibility, ref)
                 elif name == "defineSchema" and self.facts.schema is None:
                     self.facts.schema = self._schema(call)
+                elif self.facts.is_server and _looks_registered(call):
+                    imp = imported.get(name)
+                    if imp is not None:
+                        ref = RegistrarRef("import", imp.imported, imp.source)
+                    elif resolve_binding(name, fn) is None:
+                        ref = RegistrarRef("name", name)  # only config can explain it
+                    else:
+                        continue
+                    function_index[call.id] = self._add_function(call, fn, name, None, None, ref)
             elif fn.type == "member_expression":
                 method, recv = callee_method(call)
                 recv_u = unwrap(recv)
                 if recv_u is not None and recv_u.type == "identifier" and text(recv_u) in namespaces:
-                    if method in REGISTRARS:
-                        function_index[call.id] = self._add_function(call, fn, method, *REGISTRARS[method])
-                        continue
-                    if method in GENERIC_REGISTRARS:
-                        function_index[call.id] = self._add_function(call, fn, method, *GENERIC_REGISTRARS[method])
+                    found = REGISTRARS.get(method) or GENERIC_REGISTRARS.get(method)
+                    if found is not None:
+                        ref = RegistrarRef("builtin", method)
+                        function_index[call.id] = self._add_function(call, fn, method, *found, ref)
                         continue
                 if method == "route":
                     self._maybe_route(call, recv_u)
                 elif method in CRON_METHODS:
                     self._maybe_cron(call, method, recv_u)
+            self._read_references(call, fn)
         self._link_route_handlers(function_index)
+        self._read_helpers(root)
+        self._read_schema_uses(root)
+        self._read_process_env(root)
         return self.facts
 
     def _read_module_level(self, root: Node) -> None:
@@ -211,8 +250,20 @@ class FactCollector:
                     is_default = any(c.type == "default" for c in stmt.children)
                     exports.setdefault(text(name), []).append("default" if is_default else text(name))
             return
-        if stmt.child_by_field_name("source") is not None:
-            return  # re-export from another module: resolved by the project (issue: whole-project model)
+        source = stmt.child_by_field_name("source")
+        if source is not None:
+            src = static_string_value(source)
+            clause = next((c for c in stmt.named_children if c.type == "export_clause"), None)
+            if src is not None and clause is not None:
+                for spec in clause.named_children:
+                    if spec.type == "export_specifier":
+                        name = spec.child_by_field_name("name")
+                        alias = spec.child_by_field_name("alias") or name
+                        if name is not None:
+                            self.facts.reexports.append((src, text(name), text(alias)))
+            elif src is not None:
+                self.facts.reexports.append((src, "*", "*"))
+            return
         value = stmt.child_by_field_name("value")
         if value is not None:
             value = unwrap(value)
@@ -230,10 +281,10 @@ class FactCollector:
             if name is not None:
                 exports.setdefault(text(name), []).append(text(alias))
 
-    def _registrar_names(self) -> tuple[dict[str, tuple[str, str, str]], set[str]]:
-        """Local names that are registrars -> (registrar, kind, visibility); and the local
-        names of namespace imports of ``_generated/server`` / ``convex/server``."""
-        locals_: dict[str, tuple[str, str, str]] = {}
+    def _registrar_names(self) -> tuple[dict[str, tuple[RegistrarRef, str | None, str | None]], set[str]]:
+        """Local names that are built-in registrars -> (ref, kind, visibility); and the
+        local names of namespace imports of ``_generated/server`` / ``convex/server``."""
+        locals_: dict[str, tuple[RegistrarRef, str | None, str | None]] = {}
         namespaces: set[str] = set()
         for imp in self.facts.imports:
             if imp.local is None or imp.type_only:
@@ -245,22 +296,65 @@ class FactCollector:
                 continue
             found = registrar_for_import(imp.source, imp.imported)
             if found is not None:
-                locals_[imp.local] = (imp.imported, *found)
+                locals_[imp.local] = (RegistrarRef("builtin", imp.imported), *found)
         if locals_:
             # Follow simple module-level aliases: ``const myQuery = query;``.
-            for child in self.source.root.named_children:
-                decl = child.child_by_field_name("declaration") if child.type == "export_statement" else child
-                if decl is None or decl.type not in ("lexical_declaration", "variable_declaration"):
-                    continue
-                for d in decl.named_children:
-                    if d.type != "variable_declarator":
-                        continue
-                    name, value = d.child_by_field_name("name"), unwrap(d.child_by_field_name("value"))
-                    if name is not None and value is not None and value.type == "identifier":
-                        target = locals_.get(text(value))
-                        if target is not None:
-                            locals_[text(name)] = target
+            for _name_node, name, value in self._module_declarators():
+                if value is not None and value.type == "identifier" and text(value) in locals_:
+                    locals_[name] = locals_[text(value)]
         return locals_, namespaces
+
+    def _module_declarators(self):
+        """``(name_node, name, unwrapped value)`` of every module-level ``const``/``let``."""
+        for child in self.source.root.named_children:
+            decl = child.child_by_field_name("declaration") if child.type == "export_statement" else child
+            if decl is None or decl.type not in ("lexical_declaration", "variable_declaration"):
+                continue
+            for d in decl.named_children:
+                if d.type != "variable_declarator":
+                    continue
+                name = d.child_by_field_name("name")
+                if name is not None and name.type == "identifier":
+                    yield name, text(name), unwrap(d.child_by_field_name("value"))
+
+    def _read_registrar_defs(self, builtins: dict) -> None:
+        """Module-level ``const X = wrapper(<registrar>, ...)`` (customQuery, zCustomMutation,
+        or any wrapper whose first argument is a registrar) become ``RegistrarDef``s."""
+        imported = {imp.local: imp for imp in self.facts.imports if imp.local and not imp.type_only and imp.imported not in (None, "*")}
+        local_defs: set[str] = set()
+        for name_node, name, value in self._module_declarators():
+            if value is None or value.type != "call_expression":
+                continue
+            fn = value.child_by_field_name("function")
+            args = call_arguments(value)
+            if fn is None or fn.type != "identifier" or not args:
+                continue
+            base_node = unwrap(args[0])
+            if base_node is None or base_node.type != "identifier":
+                continue
+            base_name = text(base_node)
+            if base_name in builtins:
+                base = builtins[base_name][0]
+            elif base_name in local_defs:
+                base = RegistrarRef("local", base_name)
+            elif base_name in imported and not imported[base_name].source.startswith(("convex/", "convex-helpers")):
+                imp = imported[base_name]
+                base = RegistrarRef("import", imp.imported, imp.source)
+            else:
+                continue
+            calls, checks = self._calls_in(value.start_byte, value.end_byte)
+            self.facts.registrars.append(
+                RegistrarDef(
+                    local=name,
+                    export_names=list(self.facts.exports.get(name, [])),
+                    base=base,
+                    wrapper=text(fn),
+                    checks_auth=checks,
+                    span=self.source.node_span(name_node),
+                    calls=calls,
+                )
+            )
+            local_defs.add(name)
 
     def _binding_of(self, call: Node) -> tuple[str | None, list[str]]:
         """The local name a registrar call is bound to and the names it is exported under."""
@@ -285,7 +379,9 @@ class FactCollector:
             return None, ["default"]
         return None, []
 
-    def _add_function(self, call: Node, callee: Node, registrar: str, kind: str, visibility: str) -> int:
+    def _add_function(
+        self, call: Node, callee: Node, registrar: str, kind: str | None, visibility: str | None, ref: RegistrarRef
+    ) -> int:
         src = self.source
         local, exported = self._binding_of(call)
         args = call_arguments(call)
@@ -294,6 +390,9 @@ class FactCollector:
         has_args = has_returns = None
         args_span = returns_span = handler_span = None
         handler: Node | None = None
+        args_kind = None
+        args_fields: dict[str, str] = {}
+        returns_text = None
         if first is not None and first.type == "object":
             syntax = "object"
             props, unknown = object_properties(first)
@@ -301,15 +400,15 @@ class FactCollector:
             has_returns = True if "returns" in props else (None if unknown else False)
             if "args" in props:
                 args_span = src.node_span(props["args"])
+                args_kind, args_fields = _validator_shape(props["args"])
             if "returns" in props:
                 returns_span = src.node_span(props["returns"])
+                returns_text = text(unwrap(props["returns"]))
             if "handler" in props:
                 handler = props["handler"]
         elif first is not None and (is_function(first) or first.type == "identifier"):
             syntax = "function" if is_function(first) else "unknown"
             handler = first
-        if handler is not None:
-            handler_span = src.node_span(handler)
         fact = FunctionFact(
             kind=kind,
             visibility=visibility,
@@ -323,14 +422,220 @@ class FactCollector:
             callee_span=src.node_span(callee),
             args_span=args_span,
             returns_span=returns_span,
-            handler_span=handler_span,
+            registrar_ref=ref,
+            custom=ref.kind != "builtin",
+            args_kind=args_kind,
+            args_fields=args_fields,
+            returns_text=returns_text,
         )
-        if kind == "httpAction" and handler is not None:
+        fn = None
+        if handler is not None:
+            fact.handler_span = src.node_span(handler)
             fn = handler if handler.type == "method_definition" or is_function(handler) else resolve_value(handler)
-            if fn is not None and (is_function(fn) or fn.type == "method_definition"):
-                fact.responses = [ResponseFact(src.node_span(expr), status) for expr, status in cors.handler_responses(fn)]
+        if fn is not None and (is_function(fn) or fn.type == "method_definition"):
+            params = fn.child_by_field_name("parameters")
+            if params is not None:
+                fact.handler_params = sum(1 for p in params.named_children if p.type != "comment")
+            elif fn.child_by_field_name("parameter") is not None:
+                fact.handler_params = 1
+            values = [unwrap(v) for _, v in return_expressions(fn)]
+            fact.returns_value = any(v is not None and not _is_undefined(v) for v in values)
+            fact.returns_non_null = any(v is not None and not _is_undefined(v) and v.type != "null" for v in values)
+            fact.events = self._events_in(fn)
+            fact.calls, _ = self._calls_in(fn.start_byte, fn.end_byte)
+            if kind == "httpAction":
+                fact.responses = [ResponseFact(src.node_span(e), st) for e, st in cors.handler_responses(fn)]
         self.facts.functions.append(fact)
         return len(self.facts.functions) - 1
+
+    # -- events, helpers, references ---------------------------------------------------
+
+    def _slice(self, starts: list[int], nodes: list[Node], start: int, end: int) -> list[Node]:
+        i = bisect.bisect_left(starts, start)
+        j = bisect.bisect_left(starts, end)
+        return nodes[i:j]
+
+    def _calls_in(self, start: int, end: int) -> tuple[list[str], bool]:
+        """Names called between two byte offsets, and whether ``ctx.auth.getUserIdentity()``
+        is among the calls."""
+        names: list[str] = []
+        seen: set[str] = set()
+        auth = False
+        for call in self._slice(self._call_starts, self._calls, start, end):
+            fn = call.child_by_field_name("function")
+            if fn is None:
+                continue
+            if fn.type == "identifier":
+                name = text(fn)
+            elif fn.type == "member_expression":
+                prop = fn.child_by_field_name("property")
+                name = text(prop) if prop is not None else ""
+                if name == "getUserIdentity":
+                    obj = unwrap(fn.child_by_field_name("object"))
+                    if obj is not None and obj.type == "member_expression" and text(obj.child_by_field_name("property")) == "auth":
+                        auth = True
+            else:
+                continue
+            if name and name not in seen:
+                seen.add(name)
+                names.append(name)
+        return names, auth
+
+    def _events_in(self, fn: Node) -> list[Event]:
+        src = self.source
+        events: list[Event] = []
+        for call in self._slice(self._call_starts, self._calls, fn.start_byte, fn.end_byte):
+            callee = call.child_by_field_name("function")
+            path = member_path(callee) if callee is not None else None
+            if not path:
+                continue
+            kind = None
+            detail = path[-1]
+            ref = None
+            args = None
+            if len(path) >= 2 and (path[-2] == "db" or (path[-2] == "system" and len(path) >= 3 and path[-3] == "db")):
+                kind = "db_write" if detail in DB_WRITES else ("db_read" if detail in DB_READS else "db_access")
+            elif len(path) >= 2 and path[-2] == "scheduler":
+                kind = "scheduler"
+                args = call_arguments(call)
+                if detail in ("runAfter", "runAt") and len(args) > 1:
+                    ref = function_reference(args[1], src)
+            elif len(path) >= 2 and detail in RUN_KINDS:
+                kind = RUN_KINDS[detail]
+                args = call_arguments(call)
+                ref = function_reference(args[0], src) if args else None
+            elif path[-2:] == ["auth", "getUserIdentity"]:
+                kind = "auth"
+            elif path == ["Date", "now"]:
+                kind = "date_now"
+            elif path == ["Math", "random"]:
+                kind = "random"
+            elif path == ["fetch"]:
+                kind = "fetch"
+            if kind is None:
+                continue
+            events.append(
+                Event(kind, src.node_span(call), detail, ref, awaited=_is_awaited(call), in_all=_in_promise_all(call, fn))
+            )
+        for node in self._slice(self._other_starts, self._others, fn.start_byte, fn.end_byte):
+            if node.type == "try_statement" and node.child_by_field_name("handler") is not None:
+                events.append(Event("try", src.span(node.start_byte, node.start_byte + 3), "try"))
+            elif node.type == "throw_statement":
+                value = unwrap(next((c for c in node.named_children if c.type != "comment"), None))
+                if value is not None and value.type == "new_expression" and text(value.child_by_field_name("constructor")) == "Error":
+                    events.append(Event("throw_error", src.node_span(value), "Error"))
+            elif node.type == "new_expression":
+                ctor = node.child_by_field_name("constructor")
+                if ctor is not None and text(ctor) == "Date" and not call_arguments(node):
+                    events.append(Event("new_date", src.node_span(node), "Date"))
+        events.sort(key=lambda e: e.span.start_byte)
+        return events
+
+    def _read_helpers(self, root: Node) -> None:
+        """Module-level functions, for following auth checks through helpers."""
+        for child in root.named_children:
+            decl = child.child_by_field_name("declaration") if child.type == "export_statement" else child
+            if decl is None:
+                continue
+            candidates: list[tuple[str, Node]] = []
+            if decl.type in ("function_declaration", "generator_function_declaration"):
+                name = decl.child_by_field_name("name")
+                if name is not None:
+                    candidates.append((text(name), decl))
+            elif decl.type in ("lexical_declaration", "variable_declaration"):
+                for d in decl.named_children:
+                    if d.type != "variable_declarator":
+                        continue
+                    name, value = d.child_by_field_name("name"), unwrap(d.child_by_field_name("value"))
+                    if name is not None and name.type == "identifier" and is_function(value):
+                        candidates.append((text(name), value))
+            for name, fn in candidates:
+                calls, auth = self._calls_in(fn.start_byte, fn.end_byte)
+                self.facts.helpers[name] = HelperFact(name=name, checks_auth=auth, calls=calls)
+
+    def _read_references(self, call: Node, fn: Node) -> None:
+        """Table, index and function references a call makes."""
+        src = self.source
+        path = member_path(fn)
+        args = None
+        if path and len(path) >= 2:
+            method = path[-1]
+            is_db = path[-2] == "db" or (path[-2] == "system" and len(path) >= 3 and path[-3] == "db")
+            if is_db and method in ("query", "insert", "get", "patch", "replace", "delete"):
+                args = call_arguments(call)
+                table = static_string_value(args[0]) if args else None
+                explicit = method in ("query", "insert") or (
+                    len(args) >= (2 if method in ("get", "delete") else 3)
+                )
+                if table is not None and explicit and not table.startswith("_"):
+                    self.facts.table_refs.append(TableRef(table, method, src.node_span(args[0])))
+            elif path == ["v", "id"]:
+                args = call_arguments(call)
+                table = static_string_value(args[0]) if args else None
+                if table is not None and not table.startswith("_"):
+                    self.facts.table_refs.append(TableRef(table, "id", src.node_span(args[0])))
+            elif method in ("withIndex", "withSearchIndex"):
+                self._read_index_ref(call, method == "withSearchIndex")
+        for arg in args if args is not None else call_arguments(call):
+            arg_u = unwrap(arg)
+            if arg_u is not None and arg_u.type == "member_expression":
+                ref = function_reference(arg_u, src)
+                if ref is not None and ref.root in ("api", "internal"):
+                    self.facts.api_refs.append(ref)
+
+    def _read_index_ref(self, call: Node, search: bool) -> None:
+        _method, recv = callee_method(call)
+        recv = resolve_value(recv)
+        if recv is None or recv.type != "call_expression":
+            return
+        rmethod, rrecv = callee_method(recv)
+        rpath = member_path(rrecv) if rrecv is not None else None
+        if rmethod != "query" or not rpath or rpath[-1] != "db":
+            return
+        qargs = call_arguments(recv)
+        table = static_string_value(qargs[0]) if qargs else None
+        args = call_arguments(call)
+        index = static_string_value(args[0]) if args else None
+        if table is None or index is None:
+            return
+        fields: list[str] | None = []
+        if len(args) > 1:
+            fields = _range_fields(unwrap(args[1]), search)
+        self.facts.index_refs.append(IndexRef(table, index, fields, search, self.source.node_span(args[0])))
+
+    def _read_schema_uses(self, root: Node) -> None:
+        """Module-level (evaluation-time) uses of a binding imported from ``./schema``."""
+        names = {
+            imp.local
+            for imp in self.facts.imports
+            if imp.local and not imp.type_only and re.search(r"(^|/)schema(\.js|\.ts)?$", imp.source) and imp.source.startswith(".")
+        }
+        if not names or self.facts.module == "schema":
+            return
+        for child in root.named_children:
+            if child.type in ("import_statement", "function_declaration", "comment", "interface_declaration", "type_alias_declaration"):
+                continue
+            stack = [child]
+            while stack:
+                n = stack.pop()
+                if n.type in FUNCTION_TYPES or n.type in ("type_annotation", "type_arguments", "type_query"):
+                    continue
+                if n.type == "identifier" and text(n) in names:
+                    self.facts.schema_uses.append(self.source.node_span(n))
+                    continue
+                stack.extend(n.children)
+
+    def _read_process_env(self, root: Node) -> None:
+        data = self.source.data
+        pos = data.find(b"process.env")
+        while pos != -1:
+            node = root.descendant_for_byte_range(pos, pos + len(b"process.env"))
+            while node is not None and node.type != "member_expression" and node.end_byte <= pos + len(b"process.env"):
+                node = node.parent
+            if node is not None and node.type == "member_expression" and member_path(node) == ["process", "env"]:
+                if resolve_binding("process", node) is None:
+                    self.facts.process_env.append(self.source.node_span(node))
+            pos = data.find(b"process.env", pos + 1)
 
     # -- schema --------------------------------------------------------------------------
 
@@ -462,6 +767,7 @@ class FactCollector:
             return
         props, _ = object_properties(spec)
         handler = props.get("handler")
+        handler_value = _function_named(handler) if handler is not None else None
         self.facts.routes.append(
             RouteFact(
                 method=static_string_value(props.get("method")),
@@ -471,6 +777,10 @@ class FactCollector:
                 cors_router=router[1],
                 handler=HandlerRef(kind="unknown"),
                 span=self.source.node_span(call),
+                has_path_key="path" in props,
+                has_prefix_key="pathPrefix" in props,
+                has_method_key="method" in props,
+                handler_is_function=is_function(handler_value),
             )
         )
         self._pending_handlers.append((len(self.facts.routes) - 1, handler))
@@ -508,14 +818,155 @@ class FactCollector:
         if fn is None or text(fn) != "cronJobs":
             return
         args = call_arguments(call)
+        src = self.source
+        schedule: dict[str, int] = {}
+        cron_string = None
+        sched = resolve_value(args[1]) if len(args) > 1 else None
+        if sched is not None and sched.type == "object":
+            props, _ = object_properties(sched)
+            for key, value in props.items():
+                v = unwrap(value)
+                if v is not None and v.type == "number":
+                    try:
+                        schedule[key] = int(text(v), 0)
+                    except ValueError:
+                        pass
+                elif v is not None and static_string_value(v) is not None and key == "dayOfWeek":
+                    schedule[key] = -1  # a day name: checked by name, not range
+        elif sched is not None:
+            cron_string = static_string_value(sched)
         self.facts.crons.append(
             CronFact(
                 method=method,
                 name=static_string_value(args[0]) if args else None,
-                ref=function_reference(args[2], self.source) if len(args) > 2 else None,
-                span=self.source.node_span(call),
+                ref=function_reference(args[2], src) if len(args) > 2 else None,
+                span=src.node_span(call),
+                name_span=src.node_span(args[0]) if args else None,
+                ref_span=src.node_span(args[2]) if len(args) > 2 else None,
+                schedule=schedule,
+                schedule_span=src.node_span(args[1]) if len(args) > 1 else None,
+                cron_string=cron_string,
+                has_ref_arg=len(args) > 2,
             )
         )
+
+
+def _function_named(node: Node) -> Node | None:
+    """The value a route's ``handler`` denotes: a function node, a call, or None."""
+    if node.type in ("shorthand_property_identifier", "identifier"):
+        found = resolve_binding(text(node), node)
+        if found is None:
+            return None
+        if found[0] == "function":
+            return found[1]
+        return unwrap(found[1]) if found[0] in ("const", "let", "var") else None
+    return resolve_value(node)
+
+
+def _looks_registered(call: Node) -> bool:
+    """``name({ ..., handler: ... })`` or ``name(async (ctx, ...) => ...)`` at module level:
+    the shape of a registration through a registrar we have not resolved yet."""
+    args = call_arguments(call)
+    if not args:
+        return False
+    first = unwrap(args[0])
+    if first is None:
+        return False
+    if first.type == "object":
+        props, _ = object_properties(first)
+        return "handler" in props
+    return False
+
+
+def _is_undefined(node: Node) -> bool:
+    return node.type == "undefined" or (node.type == "identifier" and text(node) == "undefined") or (
+        node.type == "unary_expression" and text(node).startswith("void")
+    )
+
+
+def _is_awaited(call: Node) -> bool:
+    parent = call.parent
+    while parent is not None and parent.type in ("parenthesized_expression", "non_null_expression", "as_expression"):
+        parent = parent.parent
+    return parent is not None and parent.type == "await_expression"
+
+
+def _in_promise_all(call: Node, boundary: Node) -> bool:
+    node = call.parent
+    while node is not None and node is not boundary and node.id != boundary.id:
+        if node.type == "call_expression":
+            path = member_path(node.child_by_field_name("function"))
+            if path and path[0] == "Promise" and len(path) == 2:
+                return True
+        node = node.parent
+    return False
+
+
+def _validator_shape(node: Node) -> tuple[str, dict[str, str]]:
+    """What an ``args`` value is: ``("object", fields)`` for ``{ a: v.string() }``,
+    ``("v.object", fields)``, ``("v.any", {})``, ``("other:v.string", {})`` for another
+    validator, or ``("unknown", {})`` when it is not static."""
+    value = unwrap(node)
+    if value is None:
+        return "unknown", {}
+    if value.type == "shorthand_property_identifier":
+        value = resolve_value_from_name(value)
+        if value is None:
+            return "unknown", {}
+    elif value.type == "identifier":
+        value = resolve_value(value)
+        if value is None or value.type == "identifier":
+            return "unknown", {}
+    if value.type == "object":
+        props, _ = object_properties(value)
+        return "object", {k: text(v) for k, v in props.items()}
+    if value.type == "call_expression":
+        path = member_path(value.child_by_field_name("function"))
+        if path and path[0] == "v" and len(path) == 2:
+            if path[1] == "object":
+                inner = call_arguments(value)
+                obj = unwrap(inner[0]) if inner else None
+                fields = object_properties(obj)[0] if obj is not None and obj.type == "object" else {}
+                return "v.object", {k: text(v) for k, v in fields.items()}
+            if path[1] == "any":
+                return "v.any", {}
+            return f"other:v.{path[1]}", {}
+    return "unknown", {}
+
+
+def resolve_value_from_name(node: Node) -> Node | None:
+    found = resolve_binding(text(node), node)
+    if found is None or found[0] not in ("const", "let", "var") or found[1] is None:
+        return None
+    return unwrap(found[1])
+
+
+def _range_fields(fn: Node | None, search: bool) -> list[str] | None:
+    """Fields an index range names in order: ``q => q.eq("a", x).gt("b", y)`` -> [a, b]."""
+    if fn is None or not is_function(fn):
+        return None
+    body = fn.child_by_field_name("body")
+    body = unwrap(body)
+    if body is None or body.type == "statement_block":
+        return None
+    fields: list[str] = []
+    node = body
+    while node is not None and node.type == "call_expression":
+        method, recv = callee_method(node)
+        if method is None:
+            return None
+        if method not in ("eq", "gt", "gte", "lt", "lte", "search"):
+            return None
+        args = call_arguments(node)
+        field = static_string_value(args[0]) if args else None
+        if field is None:
+            return None
+        fields.append(field)
+        node = unwrap(recv)
+    if node is None or node.type != "identifier":
+        return None
+    fields.reverse()
+    return fields
 
 
 def _string_array(node: Node | None) -> list[str] | None:

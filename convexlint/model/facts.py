@@ -60,6 +60,96 @@ class ResponseFact:
 
 
 @dataclass(slots=True)
+class RegistrarRef:
+    """What a registrar call's callee names, before project resolution.
+
+    ``kind``: ``"builtin"`` (``name`` is ``query``/``internalMutation``/...), ``"local"``
+    (a registrar defined in the same file, ``name`` its local binding), ``"import"``
+    (``source``/``name`` of an import, resolved across files by the project), or
+    ``"name"`` (a bare callee that only the user's ``registrars`` config can explain).
+    """
+
+    kind: str
+    name: str
+    source: str | None = None
+
+
+@dataclass(slots=True)
+class RegistrarDef:
+    """A custom registrar: ``export const authedQuery = customQuery(query, customCtx(...))``.
+
+    ``base`` is the registrar it wraps (first argument); ``checks_auth`` is True when the
+    customization itself calls ``ctx.auth.getUserIdentity()`` or an access-control helper.
+    """
+
+    local: str
+    export_names: list[str]
+    base: RegistrarRef
+    wrapper: str
+    checks_auth: bool
+    span: Span
+    calls: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Event:
+    """Something a handler (or helper) does, recorded for project-level rules.
+
+    ``kind`` is one of ``db_read``, ``db_write``, ``db_access``, ``scheduler``,
+    ``run_query``, ``run_mutation``, ``run_action``, ``auth``, ``access_call``,
+    ``date_now``, ``new_date``, ``random``, ``fetch``, ``try``, ``throw_error``.
+    ``detail`` is the method or callee name; ``ref`` the function reference of ``run_*``
+    and ``scheduler`` events; ``awaited`` whether the call is directly awaited;
+    ``in_all`` whether it sits inside ``Promise.all(...)``.
+    """
+
+    kind: str
+    span: Span
+    detail: str = ""
+    ref: "FunctionRefFact | None" = None
+    awaited: bool = False
+    in_all: bool = False
+
+
+@dataclass(slots=True)
+class HelperFact:
+    """A module-level function (declaration or ``const f = (...) => ...``).
+
+    ``calls`` lists the plain identifiers it calls (to follow auth checks transitively);
+    ``checks_auth`` is True when it calls ``ctx.auth.getUserIdentity()`` directly.
+    """
+
+    name: str
+    checks_auth: bool
+    calls: list[str]
+
+
+@dataclass(slots=True)
+class TableRef:
+    """A table name used in code: ``db.query("t")``, ``db.insert("t", …)``, ``v.id("t")``,
+    ``db.get("t", id)``... ``kind`` is the method (``query``, ``insert``, ``id``, ...)."""
+
+    table: str
+    kind: str
+    span: Span
+
+
+@dataclass(slots=True)
+class IndexRef:
+    """``db.query("t").withIndex("name", q => q.eq("a", …).eq("b", …))``.
+
+    ``fields`` lists the fields the range expression names in order (None when the
+    range is not a static chain); ``search`` is True for ``withSearchIndex``.
+    """
+
+    table: str
+    index: str
+    fields: list[str] | None
+    search: bool
+    span: Span
+
+
+@dataclass(slots=True)
 class FunctionFact:
     """One registered Convex function: ``export const name = registrar({...})``.
 
@@ -69,8 +159,8 @@ class FunctionFact:
     ``responses`` is filled for ``httpAction`` handlers only.
     """
 
-    kind: FunctionKind
-    visibility: Visibility
+    kind: FunctionKind | None
+    visibility: Visibility | None
     registrar: str
     local_name: str | None
     export_names: list[str]
@@ -83,6 +173,17 @@ class FunctionFact:
     returns_span: Span | None = None
     handler_span: Span | None = None
     responses: list[ResponseFact] = field(default_factory=list)
+    registrar_ref: RegistrarRef | None = None
+    custom: bool = False  # registered through a custom registrar
+    custom_checks_auth: bool = False
+    args_kind: str | None = None  # "object", "v.object", "v.any", "other:<callee>", "identifier", ...
+    args_fields: dict[str, str] = field(default_factory=dict)
+    returns_text: str | None = None
+    handler_params: int | None = None  # number of handler parameters
+    returns_value: bool | None = None  # some path returns a value other than undefined
+    returns_non_null: bool | None = None  # some path returns something other than null/undefined
+    events: list[Event] = field(default_factory=list)
+    calls: list[str] = field(default_factory=list)
 
     @property
     def display_name(self) -> str:
@@ -157,6 +258,10 @@ class RouteFact:
     cors_router: bool
     handler: HandlerRef
     span: Span
+    has_path_key: bool = False
+    has_prefix_key: bool = False
+    has_method_key: bool = False
+    handler_is_function: bool = False  # a plain function, not an httpAction
 
 
 @dataclass(slots=True)
@@ -167,6 +272,12 @@ class CronFact:
     name: str | None
     ref: FunctionRefFact | None
     span: Span
+    name_span: Span | None = None
+    ref_span: Span | None = None  # the third argument, whatever it is
+    schedule: dict[str, int] = field(default_factory=dict)  # static numeric fields
+    schedule_span: Span | None = None
+    cron_string: str | None = None
+    has_ref_arg: bool = False
 
 
 @dataclass(slots=True)
@@ -188,6 +299,14 @@ class FileFacts:
     schema: SchemaFact | None = None
     routes: list[RouteFact] = field(default_factory=list)
     crons: list[CronFact] = field(default_factory=list)
+    registrars: list[RegistrarDef] = field(default_factory=list)
+    helpers: dict[str, HelperFact] = field(default_factory=dict)
+    table_refs: list[TableRef] = field(default_factory=list)
+    index_refs: list[IndexRef] = field(default_factory=list)
+    api_refs: list[FunctionRefFact] = field(default_factory=list)  # every api./internal. path
+    reexports: list[tuple[str, str, str]] = field(default_factory=list)  # (source, imported, exported)
+    schema_uses: list[Span] = field(default_factory=list)  # module-level uses of a schema import
+    process_env: list[Span] = field(default_factory=list)
 
 
 def to_plain(value: Any) -> Any:

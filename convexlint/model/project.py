@@ -1,7 +1,10 @@
 """The Convex project model: what rules ask about a whole functions directory.
 
 A ``Project`` is one Convex functions directory (``convex/`` or what ``convex.json``'s
-``functions`` names) with the ``FileFacts`` of every file in it. Files linted outside any
+``functions`` names) with the ``FileFacts`` of every file in it, plus the client files
+around it. ``resolve()`` finishes what single files cannot know: which custom registrar a
+function was registered with (across imports and re-exports, and through the user's
+``registrars`` configuration), and so its kind and visibility. Files linted outside any
 functions directory form a ``Project`` whose ``functions_dir`` is None.
 """
 
@@ -11,9 +14,21 @@ import posixpath
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from convexlint.model.facts import FileFacts, FunctionFact, RouteFact, SchemaFact, TableFact
+from convexlint.model.extract import GENERIC_REGISTRARS, REGISTRARS, is_generated_server
+from convexlint.model.facts import (
+    FileFacts,
+    FunctionFact,
+    FunctionRefFact,
+    HelperFact,
+    RegistrarDef,
+    RegistrarRef,
+    RouteFact,
+    SchemaFact,
+    TableFact,
+)
 
 _EXTENSIONS = (".ts", ".tsx", ".js", ".jsx", ".mts", ".cts")
+_MAX_HOPS = 12
 
 
 @dataclass
@@ -21,7 +36,11 @@ class Project:
     """One functions directory (``functions_dir`` relative to the working directory)."""
 
     functions_dir: str | None
-    files: dict[str, FileFacts] = field(default_factory=dict)  # rel path -> facts
+    files: dict[str, FileFacts] = field(default_factory=dict)  # rel path -> facts (server code)
+    client_files: dict[str, FileFacts] = field(default_factory=dict)  # rel path -> facts
+    generated_env: bool = False  # _generated/server exports a typed `env`
+    _by_module: dict[str, FileFacts] | None = None
+    _registrar_memo: dict[tuple[str, str], tuple[str, str, bool, list[tuple[str, str]]] | None] = field(default_factory=dict)
 
     # -- schema --------------------------------------------------------------------------
 
@@ -40,6 +59,12 @@ class Project:
         f = self.schema_file
         return f.schema if f is not None else None
 
+    def static_schema(self) -> SchemaFact | None:
+        """The schema when it is fully static (no spreads or unresolvable tables), else None:
+        rules that need to know every table stay silent without it."""
+        schema = self.schema
+        return schema if schema is not None and not schema.dynamic else None
+
     def tables(self) -> dict[str, TableFact]:
         schema = self.schema
         return {t.name: t for t in schema.tables} if schema is not None else {}
@@ -47,14 +72,22 @@ class Project:
     # -- functions and routes ------------------------------------------------------------
 
     def functions(self) -> Iterator[tuple[FileFacts, FunctionFact]]:
+        """Every registered function whose kind is known (custom registrars resolved)."""
         for facts in self.files.values():
             for fn in facts.functions:
-                yield facts, fn
+                if fn.kind is not None:
+                    yield facts, fn
 
     def routes(self) -> Iterator[tuple[FileFacts, RouteFact]]:
         for facts in self.files.values():
             for route in facts.routes:
                 yield facts, route
+
+    def module(self, name: str) -> FileFacts | None:
+        """The file whose module path (``"lib/auth"``) is ``name``."""
+        if self._by_module is None:
+            self._by_module = {f.module: f for f in self.files.values() if f.module is not None}
+        return self._by_module.get(name)
 
     def resolve_module(self, importer: FileFacts, source: str) -> FileFacts | None:
         """The facts of the file a relative import ``source`` in ``importer`` names."""
@@ -63,13 +96,27 @@ class Project:
         base = posixpath.normpath(posixpath.join(posixpath.dirname(importer.path), source))
         stem, ext = posixpath.splitext(base)
         candidates = [base] if ext in _EXTENSIONS else []
-        if ext == ".js":  # TypeScript's ESM style: import "./x.js" means ./x.ts
+        if ext in (".js", ".jsx", ".mjs", ".cjs"):  # TypeScript's ESM style: "./x.js" means ./x.ts
             candidates += [stem + e for e in _EXTENSIONS]
         candidates += [base + e for e in _EXTENSIONS]
         candidates += [posixpath.join(base, "index" + e) for e in _EXTENSIONS]
         for c in candidates:
             if c in self.files:
                 return self.files[c]
+            if c in self.client_files:
+                return self.client_files[c]
+        return None
+
+    def function_for_ref(self, ref: FunctionRefFact) -> tuple[FileFacts, FunctionFact] | None:
+        """``api.lib.users.get`` -> the ``get`` export of ``lib/users``, when it exists."""
+        if ref.root not in ("api", "internal") or len(ref.path) < 2:
+            return None
+        target = self.module("/".join(ref.path[:-1]))
+        if target is None:
+            return None
+        for fn in target.functions:
+            if ref.path[-1] in fn.export_names and fn.kind is not None:
+                return target, fn
         return None
 
     def route_handler(self, facts: FileFacts, route: RouteFact) -> tuple[FileFacts, FunctionFact] | None:
@@ -85,3 +132,120 @@ class Project:
                 if ref.import_name in fn.export_names:
                     return target, fn
         return None
+
+    def export_target(self, facts: FileFacts, name: str, hops: int = 0) -> tuple[FileFacts, str] | tuple[str, str] | None:
+        """Follow ``export { name } from "./x"`` chains: ``(facts, local_name)`` of the file
+        that defines ``name``, or ``("generated", name)`` for a re-export of
+        ``_generated/server``."""
+        if hops > _MAX_HOPS:
+            return None
+        for source, imported, exported in facts.reexports:
+            if exported == name or exported == "*":
+                if is_generated_server(source):
+                    return ("generated", imported if imported != "*" else name)
+                target = self.resolve_module(facts, source)
+                if target is not None:
+                    found = self.export_target(target, imported if imported != "*" else name, hops + 1)
+                    if found is not None:
+                        return found
+        for local, names in facts.exports.items():
+            if name in names:
+                return facts, local
+        return None
+
+    # -- registrars ----------------------------------------------------------------------
+
+    def resolve(self, configured: dict[str, str] | None = None) -> None:
+        """Give every function registered through a custom registrar its kind and
+        visibility; functions whose registrar cannot be resolved keep ``kind=None`` and
+        are left out of ``functions()`` (not guessed)."""
+        configured = configured or {}
+        for facts in self.files.values():
+            for fn in facts.functions:
+                if fn.kind is not None or fn.registrar_ref is None:
+                    continue
+                resolved = self._resolve_ref(facts, fn.registrar_ref, 0)
+                if resolved is None and fn.registrar in configured:
+                    resolved = (*REGISTRARS[configured[fn.registrar]], False, [])
+                if resolved is not None:
+                    fn.kind, fn.visibility, fn.custom_checks_auth, _ = resolved
+                    fn.custom = True
+
+    def registrar_def(self, facts: FileFacts, local: str) -> RegistrarDef | None:
+        return next((d for d in facts.registrars if d.local == local), None)
+
+    def _resolve_ref(self, facts: FileFacts, ref: RegistrarRef, hops: int):
+        """``(kind, visibility, checks_auth, [(path, helper name)…])`` or None."""
+        if hops > _MAX_HOPS:
+            return None
+        if ref.kind == "builtin":
+            found = REGISTRARS.get(ref.name) or GENERIC_REGISTRARS.get(ref.name)
+            return (*found, False, []) if found else None
+        if ref.kind == "local":
+            key = (facts.path, ref.name)
+            if key in self._registrar_memo:
+                return self._registrar_memo[key]
+            self._registrar_memo[key] = None  # cycle guard
+            d = self.registrar_def(facts, ref.name)
+            result = None
+            if d is not None:
+                base = self._resolve_ref(facts, d.base, hops + 1)
+                if base is not None:
+                    checks = base[2] or d.checks_auth or self.calls_check_auth(facts, d.calls)
+                    result = (base[0], base[1], checks, base[3])
+            self._registrar_memo[key] = result
+            return result
+        if ref.kind == "import" and ref.source is not None:
+            if is_generated_server(ref.source):
+                return self._resolve_ref(facts, RegistrarRef("builtin", ref.name), hops + 1)
+            target = self.resolve_module(facts, ref.source)
+            if target is None:
+                return None
+            found = self.export_target(target, ref.name)
+            if found is None:
+                return None
+            if found[0] == "generated":
+                return self._resolve_ref(facts, RegistrarRef("builtin", found[1]), hops + 1)
+            target_facts, local = found
+            return self._resolve_ref(target_facts, RegistrarRef("local", local), hops + 1)
+        return None
+
+    # -- helpers and auth ----------------------------------------------------------------
+
+    def helper(self, facts: FileFacts, name: str) -> tuple[FileFacts, HelperFact] | None:
+        """A module-level function called ``name`` as seen from ``facts``: defined there,
+        or imported (relative imports, re-exports followed)."""
+        if name in facts.helpers:
+            return facts, facts.helpers[name]
+        for imp in facts.imports:
+            if imp.local == name and imp.imported not in (None, "*") and not imp.type_only:
+                target = self.resolve_module(facts, imp.source)
+                if target is None:
+                    return None
+                found = self.export_target(target, imp.imported)
+                if found is None or found[0] == "generated":
+                    return None
+                target_facts, local = found
+                helper = target_facts.helpers.get(local)
+                return (target_facts, helper) if helper is not None else None
+        return None
+
+    def calls_check_auth(self, facts: FileFacts, calls: list[str], pattern=None, _seen: set | None = None) -> bool:
+        """Whether any of ``calls`` (names called from code in ``facts``) is an access
+        check: a name matching ``pattern`` (a compiled regex), or a project helper that
+        calls ``ctx.auth.getUserIdentity()`` or such a name, transitively."""
+        seen = _seen if _seen is not None else set()
+        for name in calls:
+            if pattern is not None and pattern.search(name):
+                return True
+            found = self.helper(facts, name)
+            if found is None:
+                continue
+            hfacts, helper = found
+            key = (hfacts.path, helper.name)
+            if key in seen:
+                continue
+            seen.add(key)
+            if helper.checks_auth or self.calls_check_auth(hfacts, helper.calls, pattern, seen):
+                return True
+        return False
