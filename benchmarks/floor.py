@@ -38,7 +38,8 @@ def main() -> None:
             parse(p.read_bytes(), p.name)
 
     def lint() -> None:
-        Linter(Settings(records, None, cwd=cwd), cwd).run(discover([args.path]))
+        linter = Linter(Settings(records, None, cwd=cwd), cwd)
+        linter.run(discover([args.path], client_context=linter.needs_client_code))
 
     floor(), lint()  # warm up: imports, grammar loading, query compilation
     timings: dict[str, list[float]] = {"floor": [], "convexlint": []}

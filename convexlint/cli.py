@@ -98,11 +98,12 @@ def check(paths, fmt, output_file, select, ignore, config_path, preview, exit_ze
         settings = Settings(records, config, select=_split(select), ignore=_split(ignore), preview=preview, cwd=cwd)
         if report_unused_disables:
             settings.report_unused_disables = True
-        targets = discover(paths)
+        linter = Linter(settings, cwd)
+        targets = discover(paths, client_context=linter.needs_client_code)
     except (ConfigError, DiscoveryError, RecordError) as exc:
         _fail(str(exc))
         return
-    result = Linter(settings, cwd).run(targets)
+    result = linter.run(targets)
 
     if fmt == "text":
         from convexlint.reporters import text

@@ -236,9 +236,11 @@ def client_files(root: Path, functions_dirs: set[Path], ignorer: _Ignorer) -> li
     return out
 
 
-def discover(paths: list[Path]) -> list[Target]:
+def discover(paths: list[Path], *, client_context: bool = False) -> list[Target]:
     """Resolve command-line paths into targets (see the module docstring).
 
+    With ``client_context``, the client code around every functions directory involved
+    is read (not reported) even when only some files were named.
     Raises ``DiscoveryError`` for a path that does not exist.
     """
     ignorer = _Ignorer()
@@ -285,4 +287,8 @@ def discover(paths: list[Path]) -> list[Target]:
         for f in listing(fd):
             if f not in targets:
                 targets[f] = Target(f, fd, is_server=True, report=False)
+        if client_context:
+            for f in client_files(project_root(fd), context_dirs, ignorer):
+                if f not in targets:
+                    targets[f] = Target(f, fd, is_server=False, report=False)
     return [targets[p] for p in sorted(targets)]

@@ -77,6 +77,8 @@ class Linter:
         ]
         listener_types = sorted({t for r in self.rules for t in r.listeners} | set(BASE_NODE_TYPES))
         self.node_types = tuple(listener_types)
+        #: Whether discovery should read client code as context for named files.
+        self.needs_client_code = any(r.needs_client_code for r in self.rules)
         # node type -> [(rule, bound method)]
         self.dispatch: dict[str, list[tuple[Rule, object]]] = {}
         for rule in self.rules:

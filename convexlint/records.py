@@ -34,6 +34,7 @@ _EXAMPLE = {
                 "files": {"type": "object", "additionalProperties": {"type": "string"}},
                 "options": {"type": "object"},
                 "note": {"type": "string"},
+                "also": {"type": "array", "items": {"type": "string"}},
             },
         },
     ]

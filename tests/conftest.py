@@ -23,7 +23,7 @@ SHARED = REPO.parent / "shared"
 _EXPECT = re.compile(r"//\s*expect:\s*([a-z0-9,\s-]+?)\s*$")
 
 
-def lint(paths, cwd: Path, *, select=None, ignore=None, config=None, options=None, report_unused=False):
+def lint(paths, cwd: Path, *, select=None, ignore=None, config=None, options=None, report_unused=False, preview=False):
     """Lint ``paths`` (relative to ``cwd``) the way ``convexlint check`` does; returns LintResult.
 
     ``options`` = {rule_id: {...}} adds per-rule options on top of any config found.
@@ -42,9 +42,10 @@ def lint(paths, cwd: Path, *, select=None, ignore=None, config=None, options=Non
             rules[rid] = {"options": opts}
         data["rules"] = rules
         config = Config(path=config.path if config else None, root=config.root if config else cwd, data=data)
-    settings = Settings(records, config, select=select, ignore=ignore, cwd=cwd)
+    settings = Settings(records, config, select=select, ignore=ignore, preview=preview, cwd=cwd)
     settings.report_unused_disables = report_unused or settings.report_unused_disables
-    return Linter(settings, cwd).run(discover(paths))
+    linter = Linter(settings, cwd)
+    return linter.run(discover(paths, client_context=linter.needs_client_code))
 
 
 def expectations(root: Path) -> set[tuple[str, int, str]]:

@@ -20,6 +20,13 @@ def test_every_implementation_has_a_record_and_vice_versa():
     assert set(IMPLEMENTATIONS) | set(META_RULES) == set(RECORDS)
 
 
+def test_documented_overlaps_name_real_rules():
+    for record in RECORDS.values():
+        for ex in record.examples.get("bad", []):
+            if isinstance(ex, dict):
+                assert set(ex.get("also", [])) <= set(RECORDS) - {record.id}
+
+
 def test_record_ids_match_file_names():
     for path in records_dir().glob("*.yaml"):
         assert yaml.safe_load(path.read_text())["id"] == path.stem
@@ -66,15 +73,17 @@ def _materialise(tmp_path, example):
     if "code" in example:
         files[path] = example["code"]
     write_files(tmp_path, files)
-    return path, example.get("options")
+    return path, example.get("options"), set(example.get("also", []))
 
 
 @pytest.mark.parametrize(("rule_id", "kind", "example"), list(_cases()))
 def test_examples(tmp_path, rule_id, kind, example):
-    path, options = _materialise(tmp_path, example)
-    result = lint([path], tmp_path, options={rule_id: options} if options else None)
+    path, options, also = _materialise(tmp_path, example)
+    preview = RECORDS[rule_id].preview
+    result = lint([path], tmp_path, options={rule_id: options} if options else None, preview=preview)
     fired = {d.rule for d in result.diagnostics}
     if kind == "bad":
-        assert fired == {rule_id}, f"bad example should fire exactly {rule_id}, got {sorted(fired)}"
+        # `also` names rules that the same mistake necessarily triggers too (documented overlap).
+        assert fired == {rule_id} | also, f"bad example should fire exactly {rule_id}, got {sorted(fired)}"
     else:
         assert rule_id not in fired, [d.message for d in result.diagnostics]

@@ -201,6 +201,7 @@ class FactCollector:
                 if value is not None:
                     if value == "use node":
                         facts.use_node = True
+                        facts.use_node_span = self.source.node_span(child)
                     continue
             in_prologue = False
             if child.type == "import_statement":
@@ -392,6 +393,7 @@ class FactCollector:
         handler: Node | None = None
         args_kind = None
         args_fields: dict[str, str] = {}
+        args_field_nodes: dict = {}
         returns_text = None
         if first is not None and first.type == "object":
             syntax = "object"
@@ -400,7 +402,7 @@ class FactCollector:
             has_returns = True if "returns" in props else (None if unknown else False)
             if "args" in props:
                 args_span = src.node_span(props["args"])
-                args_kind, args_fields = _validator_shape(props["args"])
+                args_kind, args_fields, args_field_nodes = _validator_shape(props["args"])
             if "returns" in props:
                 returns_span = src.node_span(props["returns"])
                 returns_text = text(unwrap(props["returns"]))
@@ -428,6 +430,8 @@ class FactCollector:
             args_fields=args_fields,
             returns_text=returns_text,
         )
+        if args_kind in ("object", "v.object"):
+            fact.args_field_spans = {k: src.node_span(v) for k, v in args_field_nodes.items()}
         fn = None
         if handler is not None:
             fact.handler_span = src.node_span(handler)
@@ -440,7 +444,7 @@ class FactCollector:
                 fact.handler_params = 1
             values = [unwrap(v) for _, v in return_expressions(fn)]
             fact.returns_value = any(v is not None and not _is_undefined(v) for v in values)
-            fact.returns_non_null = any(v is not None and not _is_undefined(v) and v.type != "null" for v in values)
+            fact.returns_non_null = any(v is not None and v.type in _DEFINITE_VALUES for v in values)
             fact.events = self._events_in(fn)
             fact.calls, _ = self._calls_in(fn.start_byte, fn.end_byte)
             if kind == "httpAction":
@@ -574,7 +578,9 @@ class FactCollector:
                 table = static_string_value(args[0]) if args else None
                 if table is not None and not table.startswith("_"):
                     self.facts.table_refs.append(TableRef(table, "id", src.node_span(args[0])))
-            elif method in ("withIndex", "withSearchIndex"):
+        else:
+            method, _recv = callee_method(call)
+            if method in ("withIndex", "withSearchIndex"):
                 self._read_index_ref(call, method == "withSearchIndex")
         for arg in args if args is not None else call_arguments(call):
             arg_u = unwrap(arg)
@@ -682,6 +688,7 @@ class FactCollector:
                 indexes.append(self._index(method, node, args))
             node = resolve_value(recv)
         fields: dict[str, str] | None = None
+        field_spans: dict = {}
         if node is not None and node.type == "call_expression":
             fn = node.child_by_field_name("function")
             if fn is not None and text(fn) == "defineTable":
@@ -690,10 +697,12 @@ class FactCollector:
                 if doc is not None and doc.type == "call_expression" and member_path(doc.child_by_field_name("function")) == ["v", "object"]:
                     inner = call_arguments(doc)
                     doc = resolve_value(inner[0]) if inner else None
+                field_spans = {}
                 if doc is not None and doc.type == "object":
                     props, unknown = object_properties(doc)
                     if not unknown:
                         fields = {k: text(v) for k, v in props.items()}
+                        field_spans = {k: src.node_span(v.parent if v.parent is not None and v.parent.type == "pair" else v) for k, v in props.items()}
             else:
                 complete = False
         else:
@@ -706,6 +715,7 @@ class FactCollector:
             fields=fields,
             indexes=indexes,
             indexes_complete=complete,
+            field_spans=field_spans,
         )
 
     def _index(self, method: str, call: Node, args: list[Node]) -> IndexFact:
@@ -878,6 +888,10 @@ def _looks_registered(call: Node) -> bool:
     return False
 
 
+#: Expressions that certainly evaluate to something other than null/undefined.
+_DEFINITE_VALUES = frozenset({"string", "number", "true", "false", "object", "array", "template_string"})
+
+
 def _is_undefined(node: Node) -> bool:
     return node.type == "undefined" or (node.type == "identifier" and text(node) == "undefined") or (
         node.type == "unary_expression" and text(node).startswith("void")
@@ -902,36 +916,44 @@ def _in_promise_all(call: Node, boundary: Node) -> bool:
     return False
 
 
-def _validator_shape(node: Node) -> tuple[str, dict[str, str]]:
-    """What an ``args`` value is: ``("object", fields)`` for ``{ a: v.string() }``,
-    ``("v.object", fields)``, ``("v.any", {})``, ``("other:v.string", {})`` for another
-    validator, or ``("unknown", {})`` when it is not static."""
+def _validator_shape(node: Node) -> tuple[str, dict[str, str], dict[str, Node]]:
+    """What an ``args`` value is: ``("object", fields, nodes)`` for ``{ a: v.string() }``,
+    ``("v.object", ...)``, ``("v.any", {}, {})``, ``("other:v.string", {}, {})`` for
+    another validator, or ``("unknown", {}, {})`` when it is not static. ``fields`` maps
+    names to validator source text; ``nodes`` to the pair (or shorthand) nodes."""
     value = unwrap(node)
     if value is None:
-        return "unknown", {}
+        return "unknown", {}, {}
     if value.type == "shorthand_property_identifier":
         value = resolve_value_from_name(value)
         if value is None:
-            return "unknown", {}
+            return "unknown", {}, {}
     elif value.type == "identifier":
         value = resolve_value(value)
         if value is None or value.type == "identifier":
-            return "unknown", {}
+            return "unknown", {}, {}
+    kind = None
+    obj = None
     if value.type == "object":
-        props, _ = object_properties(value)
-        return "object", {k: text(v) for k, v in props.items()}
-    if value.type == "call_expression":
+        kind, obj = "object", value
+    elif value.type == "call_expression":
         path = member_path(value.child_by_field_name("function"))
         if path and path[0] == "v" and len(path) == 2:
             if path[1] == "object":
                 inner = call_arguments(value)
                 obj = unwrap(inner[0]) if inner else None
-                fields = object_properties(obj)[0] if obj is not None and obj.type == "object" else {}
-                return "v.object", {k: text(v) for k, v in fields.items()}
-            if path[1] == "any":
-                return "v.any", {}
-            return f"other:v.{path[1]}", {}
-    return "unknown", {}
+                kind = "v.object"
+            elif path[1] == "any":
+                return "v.any", {}, {}
+            else:
+                return f"other:v.{path[1]}", {}, {}
+    if kind is None:
+        return "unknown", {}, {}
+    if obj is None or obj.type != "object":
+        return kind, {}, {}
+    props, _ = object_properties(obj)
+    nodes = {k: (v.parent if v.parent is not None and v.parent.type == "pair" else v) for k, v in props.items()}
+    return kind, {k: text(v) for k, v in props.items()}, nodes
 
 
 def resolve_value_from_name(node: Node) -> Node | None:

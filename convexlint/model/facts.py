@@ -178,6 +178,7 @@ class FunctionFact:
     custom_checks_auth: bool = False
     args_kind: str | None = None  # "object", "v.object", "v.any", "other:<callee>", "identifier", ...
     args_fields: dict[str, str] = field(default_factory=dict)
+    args_field_spans: dict[str, Span] = field(default_factory=dict)
     returns_text: str | None = None
     handler_params: int | None = None  # number of handler parameters
     returns_value: bool | None = None  # some path returns a value other than undefined
@@ -220,6 +221,7 @@ class TableFact:
     fields: dict[str, str] | None
     indexes: list[IndexFact]
     indexes_complete: bool = True
+    field_spans: dict[str, Span] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -293,6 +295,7 @@ class FileFacts:
     module: str | None
     is_server: bool
     use_node: bool = False
+    use_node_span: Span | None = None
     imports: list[ImportFact] = field(default_factory=list)
     exports: dict[str, list[str]] = field(default_factory=dict)
     functions: list[FunctionFact] = field(default_factory=list)

@@ -57,6 +57,9 @@ class Rule:
 
     id: ClassVar[str] = ""
     listeners: ClassVar[dict[str, str]] = {}
+    #: Whether the rule needs the client code around the functions directory even when
+    #: only some files were named (discovery then reads it as context).
+    needs_client_code: ClassVar[bool] = False
     record: RuleRecord
 
     def __init__(self, record: RuleRecord):

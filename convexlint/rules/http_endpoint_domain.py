@@ -1,0 +1,46 @@
+"""http-endpoint-domain: calling an HTTP action on the ``.convex.cloud`` URL.
+
+Source: S002 CRITICAL ("Use .convex.site for HTTP endpoints, NOT .convex.cloud ...
+Results in 404 Not Found"). HTTP actions are served from ``https://<name>.convex.site``;
+the deployment URL (``NEXT_PUBLIC_CONVEX_URL``, ``VITE_CONVEX_URL``) ends in
+``.convex.cloud``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from tree_sitter import Node
+
+from convexlint.rules.base import FileContext, Rule
+from convexlint.syntax import text
+
+_LITERAL = re.compile(r"https?://[a-z0-9-]+\.convex\.cloud/(?!api/|$)[^\s\"'`]+")
+
+
+class HttpEndpointDomain(Rule):
+    id = "http-endpoint-domain"
+    listeners = {"template_string": "on_template", "string": "on_string"}
+
+    def on_template(self, node: Node, file: FileContext) -> None:
+        children = [c for c in node.named_children]
+        for i, child in enumerate(children):
+            if child.type != "template_substitution":
+                continue
+            inner = text(child)
+            if "CONVEX_URL" not in inner or "convex.site" in inner:
+                continue
+            following = children[i + 1] if i + 1 < len(children) else None
+            if following is not None and following.type == "string_fragment" and text(following).startswith("/") and not text(following).startswith("/api/"):
+                file.report(
+                    self,
+                    node,
+                    "HTTP actions are served from `.convex.site`, but this URL starts with the `.convex.cloud` deployment URL; "
+                    "use `…CONVEX_URL.replace(\".convex.cloud\", \".convex.site\")` (or `CONVEX_SITE_URL`).",
+                )
+                return
+        self.on_string(node, file)
+
+    def on_string(self, node: Node, file: FileContext) -> None:
+        if _LITERAL.search(text(node)):
+            file.report(self, node, "HTTP actions are served from `.convex.site`, not `.convex.cloud`; this request will 404.")

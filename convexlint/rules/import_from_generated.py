@@ -1,0 +1,37 @@
+"""import-from-generated: registrars or ``api``/``internal`` imported from the wrong place.
+
+Sources: S000 ALWAYS ("Import api/internal from "./_generated/api""), Convex's guidelines.
+Registrars come from ``./_generated/server`` (typed with your schema), not
+``convex/server``; ``api``/``internal`` from ``./_generated/api``.
+"""
+
+from __future__ import annotations
+
+from convexlint.model.extract import GENERIC_REGISTRARS, REGISTRARS, is_generated_api
+from convexlint.model.project import Project
+from convexlint.rules.base import ProjectContext, Rule
+
+
+class ImportFromGenerated(Rule):
+    id = "import-from-generated"
+
+    def check_project(self, project: Project, ctx: ProjectContext) -> None:
+        for facts in project.files.values():
+            for imp in facts.imports:
+                if imp.imported is None or imp.type_only:
+                    continue
+                if imp.source == "convex/server" and (imp.imported in REGISTRARS or imp.imported in GENERIC_REGISTRARS):
+                    ctx.report(
+                        self,
+                        facts.path,
+                        imp.span,
+                        f"`{imp.imported}` is imported from `convex/server`; import registrars from "
+                        "`./_generated/server`, which types them with your schema.",
+                    )
+                elif imp.imported in ("api", "internal") and not is_generated_api(imp.source) and imp.source.startswith(("convex", ".", "@")):
+                    ctx.report(
+                        self,
+                        facts.path,
+                        imp.span,
+                        f"`{imp.imported}` is imported from `{imp.source}`; import it from `./_generated/api`.",
+                    )

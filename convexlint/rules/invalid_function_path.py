@@ -1,0 +1,41 @@
+"""invalid-function-path: a file or folder name Convex cannot turn into a function path.
+
+Source: BE. Path components under the functions directory may contain only letters,
+digits, ``_`` and ``.``, and be at most 64 characters; a hyphen (``my-file.ts``) fails the
+deploy.
+"""
+
+from __future__ import annotations
+
+import re
+
+from convexlint.diagnostics import Span
+from convexlint.model.project import Project
+from convexlint.rules.base import ProjectContext, Rule
+
+_VALID = re.compile(r"^[A-Za-z0-9_.]+$")
+MAX_LENGTH = 64
+
+
+class InvalidFunctionPath(Rule):
+    id = "invalid-function-path"
+
+    def check_project(self, project: Project, ctx: ProjectContext) -> None:
+        for facts in project.files.values():
+            if facts.module is None or facts.functions_dir is None:
+                continue
+            for part in facts.module.split("/"):
+                problem = None
+                if not _VALID.match(part):
+                    problem = "use only letters, digits, `_` and `.`"
+                elif len(part) > MAX_LENGTH:
+                    problem = f"at most {MAX_LENGTH} characters"
+                if problem:
+                    ctx.report(
+                        self,
+                        facts.path,
+                        Span(0, 0, 1, 1, 1, 1),
+                        f"`{part}` in `{facts.module}` is not a valid Convex function path component ({problem}); "
+                        "rename it, e.g. with `_` instead of `-`.",
+                    )
+                    break

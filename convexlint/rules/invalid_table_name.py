@@ -1,0 +1,29 @@
+"""invalid-table-name: a table name Convex rejects.
+
+Source: BE. Table names must be identifiers (letters, digits, ``_``) that do not start
+with ``_`` (reserved for system tables such as ``_storage``).
+"""
+
+from __future__ import annotations
+
+import re
+
+from convexlint.model.project import Project
+from convexlint.rules.base import ProjectContext, Rule
+
+_VALID = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+
+
+class InvalidTableName(Rule):
+    id = "invalid-table-name"
+
+    def check_project(self, project: Project, ctx: ProjectContext) -> None:
+        schema_file = project.schema_file
+        if schema_file is None or schema_file.schema is None:
+            return
+        for table in schema_file.schema.tables:
+            if not _VALID.match(table.name):
+                reason = "names starting with `_` are reserved for system tables" if table.name.startswith("_") else (
+                    "use only letters, digits and `_`, starting with a letter"
+                )
+                ctx.report(self, schema_file.path, table.name_span, f"Invalid table name `{table.name}`: {reason}.")

@@ -1,0 +1,27 @@
+"""no-db-in-action: ``ctx.db`` in an action or httpAction.
+
+Sources: S000 NEVER ("Call ctx.db in actions (only queries/mutations have DB access)"),
+Convex's guidelines. Actions have no ``ctx.db``; read and write through
+``ctx.runQuery``/``ctx.runMutation`` with internal functions.
+"""
+
+from __future__ import annotations
+
+from convexlint.model.project import Project
+from convexlint.rules._helpers import events, functions_of_kind, kind_label
+from convexlint.rules.base import ProjectContext, Rule
+
+
+class NoDbInAction(Rule):
+    id = "no-db-in-action"
+
+    def check_project(self, project: Project, ctx: ProjectContext) -> None:
+        for facts, fn in functions_of_kind(project, "action", "httpAction"):
+            for e in events(fn, "db_read", "db_write", "db_access"):
+                ctx.report(
+                    self,
+                    facts.path,
+                    e.span,
+                    f"`{fn.display_name}` is an {kind_label(fn)}: it has no `ctx.db`; "
+                    f"call an internal query or mutation with `ctx.runQuery`/`ctx.runMutation` instead of `db.{e.detail}`.",
+                )

@@ -1,0 +1,52 @@
+"""no-duplicate-indexes: an index whose fields equal, or are a prefix of, another index's.
+
+Sources: S000 NEVER ("Create redundant indexes (by_userId is redundant if by_userId_status
+exists)"), the official ESLint plugin's rule of the same id, Convex Best Practices, and BE
+(two indexes on the same fields fail the deploy). Every index slows writes and costs
+storage. A prefix index sorts differently (by ``_creationTime`` after its fields), so
+``allow_prefix: true`` keeps prefixes that exist for that order.
+"""
+
+from __future__ import annotations
+
+from convexlint.model.project import Project
+from convexlint.rules.base import ProjectContext, Rule
+
+
+class NoDuplicateIndexes(Rule):
+    id = "no-duplicate-indexes"
+
+    def check_project(self, project: Project, ctx: ProjectContext) -> None:
+        schema_file = project.schema_file
+        if schema_file is None or schema_file.schema is None:
+            return
+        allow_prefix = ctx.options_for(self.id, schema_file.path)["allow_prefix"]
+        for table in schema_file.schema.tables:
+            db = [i for i in table.indexes if i.kind == "db" and i.fields and i.name and not i.staged]
+            for i, index in enumerate(db):
+                span = index.name_span or index.span
+                for j, other in enumerate(db):
+                    if i == j:
+                        continue
+                    if index.fields == other.fields and j < i:
+                        ctx.report(
+                            self,
+                            schema_file.path,
+                            span,
+                            f"Index `{index.name}` on `{table.name}` has the same fields as `{other.name}`; "
+                            "Convex rejects the deploy. Delete one of them.",
+                        )
+                        break
+                    if (
+                        not allow_prefix
+                        and len(index.fields) < len(other.fields)
+                        and other.fields[: len(index.fields)] == index.fields
+                    ):
+                        ctx.report(
+                            self,
+                            schema_file.path,
+                            span,
+                            f"Index `{index.name}` on `{table.name}` is a prefix of `{other.name}`, which answers the same "
+                            f"queries; delete `{index.name}` and query `{other.name}`.",
+                        )
+                        break

@@ -1,0 +1,50 @@
+"""no-hardcoded-secrets: secret-looking literals in Convex code.
+
+Source: S002 ("Use environment variables - Never hardcode API keys or secrets"). Convex
+code is committed and deployed; keys belong in the deployment's environment variables
+(``npx convex env set``). Recognised: Stripe (``sk_live_``/``sk_test_``/``rk_``/
+``whsec_``), OpenAI (``sk-…``), Anthropic (``sk-ant-``), GitHub (``ghp_``…), Slack
+(``xox…``), AWS access key ids, private-key blocks, and literal ``Bearer`` tokens.
+"""
+
+from __future__ import annotations
+
+import re
+
+from tree_sitter import Node
+
+from convexlint.rules.base import FileContext, Rule
+from convexlint.syntax import text
+
+PATTERNS = [
+    ("a Stripe secret key", re.compile(r"\b(sk|rk)_(live|test)_[0-9A-Za-z]{16,}")),
+    ("a Stripe webhook secret", re.compile(r"\bwhsec_[0-9A-Za-z]{16,}")),
+    ("an Anthropic API key", re.compile(r"\bsk-ant-[0-9A-Za-z_-]{20,}")),
+    ("an OpenAI API key", re.compile(r"\bsk-(proj-)?[0-9A-Za-z_-]{32,}")),
+    ("a GitHub token", re.compile(r"\b(ghp|gho|ghu|ghs|github_pat)_[0-9A-Za-z_]{30,}")),
+    ("a Slack token", re.compile(r"\bxox[baprs]-[0-9A-Za-z-]{10,}")),
+    ("an AWS access key id", re.compile(r"\bAKIA[0-9A-Z]{16}\b")),
+    ("a private key", re.compile(r"-----BEGIN ([A-Z]+ )?PRIVATE KEY-----")),
+    ("a bearer token", re.compile(r"\bBearer [0-9A-Za-z._~+/-]{24,}=*")),
+]
+
+
+class NoHardcodedSecrets(Rule):
+    id = "no-hardcoded-secrets"
+    listeners = {"template_string": "on_string", "string": "on_string"}
+
+    def on_string(self, node: Node, file: FileContext) -> None:
+        if node.parent is not None and node.parent.type in ("template_string", "import_statement", "export_statement"):
+            return
+        value = text(node)
+        if len(value) < 20:
+            return
+        for what, pattern in PATTERNS:
+            if pattern.search(value):
+                file.report(
+                    self,
+                    node,
+                    f"This looks like {what} hard-coded in Convex code; store it with `npx convex env set` and read it "
+                    "from the environment.",
+                )
+                return

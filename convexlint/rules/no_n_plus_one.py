@@ -1,0 +1,40 @@
+"""no-n-plus-one: ``await ctx.db.get/query(...)`` inside a loop body.
+
+Source: S003 ("Can we avoid N+1 patterns?", "Batch fetch assignees to avoid N+1"). Each
+iteration waits for the previous read; start them together with ``Promise.all``.
+"""
+
+from __future__ import annotations
+
+from tree_sitter import Node
+
+from convexlint.rules.base import FileContext, Rule
+from convexlint.syntax import FUNCTION_TYPES, member_path
+
+_LOOPS = frozenset({"for_statement", "for_in_statement", "while_statement", "do_statement"})
+
+
+class NoNPlusOne(Rule):
+    id = "no-n-plus-one"
+    listeners = {"call_expression": "on_call"}
+
+    def on_call(self, node: Node, file: FileContext) -> None:
+        path = member_path(node.child_by_field_name("function"))
+        if not path or len(path) < 2 or path[-2] != "db" or path[-1] not in ("get", "query"):
+            return
+        awaited = False
+        n = node.parent
+        while n is not None and n.type not in FUNCTION_TYPES:
+            if n.type == "await_expression":
+                awaited = True
+            if n.type in _LOOPS:
+                body = n.child_by_field_name("body")
+                if awaited and body is not None and body.start_byte <= node.start_byte < body.end_byte:
+                    file.report(
+                        self,
+                        node.child_by_field_name("function"),
+                        f"`await {'.'.join(path)}(…)` inside a loop reads one document at a time; "
+                        "collect the ids and read them together with `Promise.all`.",
+                    )
+                return
+            n = n.parent

@@ -1,0 +1,27 @@
+"""no-old-registered-function-syntax: ``query(async (ctx) => …)`` instead of ``query({ handler })``.
+
+Sources: S000 ALWAYS ("Use new function syntax with args/returns validators") and the
+official ESLint plugin's rule of the same id. The function form cannot carry ``args`` or
+``returns`` validators. ``httpAction`` always takes a function and is exempt.
+"""
+
+from __future__ import annotations
+
+from convexlint.model.project import Project
+from convexlint.rules._helpers import kind_label
+from convexlint.rules.base import ProjectContext, Rule
+
+
+class NoOldRegisteredFunctionSyntax(Rule):
+    id = "no-old-registered-function-syntax"
+
+    def check_project(self, project: Project, ctx: ProjectContext) -> None:
+        for facts, fn in project.functions():
+            if fn.kind != "httpAction" and fn.syntax == "function":
+                ctx.report(
+                    self,
+                    facts.path,
+                    fn.callee_span,
+                    f"`{fn.display_name}` ({kind_label(fn)}) uses the old function syntax; "
+                    "pass an object `{ args, returns, handler }` instead.",
+                )

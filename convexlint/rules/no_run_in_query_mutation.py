@@ -1,0 +1,27 @@
+"""no-run-in-query-mutation: ``ctx.runQuery``/``ctx.runMutation`` inside a query or mutation.
+
+Source: Convex Best Practices ("Use ctx.runQuery and ctx.runMutation sparingly in queries
+and mutations"). Call a plain TypeScript helper instead: it runs in the same transaction
+without the overhead of another function call.
+"""
+
+from __future__ import annotations
+
+from convexlint.model.project import Project
+from convexlint.rules._helpers import events, functions_of_kind
+from convexlint.rules.base import ProjectContext, Rule
+
+
+class NoRunInQueryMutation(Rule):
+    id = "no-run-in-query-mutation"
+
+    def check_project(self, project: Project, ctx: ProjectContext) -> None:
+        for facts, fn in functions_of_kind(project, "query", "mutation"):
+            for e in events(fn, "run_query", "run_mutation"):
+                ctx.report(
+                    self,
+                    facts.path,
+                    e.span,
+                    f"`ctx.{e.detail}` inside the {fn.kind} `{fn.display_name}`; call a helper function directly "
+                    "instead of going through another Convex function.",
+                )

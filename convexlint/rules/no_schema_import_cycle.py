@@ -1,0 +1,58 @@
+"""no-schema-import-cycle: using the schema's value at module load in a file the schema
+imports.
+
+Source: the official ESLint plugin's rule of the same id. When ``schema.ts`` imports a
+file (directly or through others) and that file imports the schema back and uses it at
+the top level, the schema is still ``undefined`` while that file evaluates: the deploy
+fails with "Cannot read properties of undefined". Uses inside functions run later and
+are fine; type-only imports are erased.
+"""
+
+from __future__ import annotations
+
+from convexlint.model.facts import FileFacts
+from convexlint.model.project import Project
+from convexlint.rules.base import ProjectContext, Rule
+
+
+def imported_closure(project: Project, start: FileFacts, limit: int = 500) -> dict[str, list[str]]:
+    """Files reachable from ``start`` through value (non-type) relative imports, each with
+    the chain of paths that reaches it."""
+    chains = {start.path: [start.path]}
+    queue = [start]
+    while queue and len(chains) < limit:
+        current = queue.pop(0)
+        for imp in current.imports:
+            if imp.type_only or not imp.source.startswith("."):
+                continue
+            target = project.resolve_module(current, imp.source)
+            if target is not None and target.path not in chains:
+                chains[target.path] = chains[current.path] + [target.path]
+                queue.append(target)
+    return chains
+
+
+class NoSchemaImportCycle(Rule):
+    id = "no-schema-import-cycle"
+
+    def check_project(self, project: Project, ctx: ProjectContext) -> None:
+        schema_file = project.schema_file
+        if schema_file is None:
+            return
+        users = [f for f in project.files.values() if f.schema_uses and f.path != schema_file.path]
+        if not users:
+            return
+        chains = imported_closure(project, schema_file)
+        for facts in users:
+            chain = chains.get(facts.path)
+            if chain is None:
+                continue
+            route = " -> ".join(p.rsplit("/", 1)[-1] for p in chain)
+            for span in facts.schema_uses:
+                ctx.report(
+                    self,
+                    facts.path,
+                    span,
+                    f"The schema imports this file ({route}), so this top-level use of it runs while the schema is still "
+                    "undefined; use `v.id(\"table\")` or move the use into a function.",
+                )

@@ -1,0 +1,30 @@
+"""no-try-catch-in-function: ``try/catch`` in a query or mutation handler.
+
+Source: S000 NEVER ("Use try/catch inside Convex functions (let errors propagate)");
+S004 recommends try/catch for graceful degradation. The default follows the seeds for
+queries and mutations, where catching an error commits a half-done transaction instead
+of rolling it back; option ``kinds`` adds actions.
+"""
+
+from __future__ import annotations
+
+from convexlint.model.project import Project
+from convexlint.rules._helpers import events
+from convexlint.rules.base import ProjectContext, Rule
+
+
+class NoTryCatchInFunction(Rule):
+    id = "no-try-catch-in-function"
+
+    def check_project(self, project: Project, ctx: ProjectContext) -> None:
+        for facts, fn in project.functions():
+            if fn.kind not in ctx.options_for(self.id, facts.path)["kinds"]:
+                continue
+            for e in events(fn, "try"):
+                ctx.report(
+                    self,
+                    facts.path,
+                    e.span,
+                    f"`try/catch` in the {fn.kind} `{fn.display_name}`: a caught error no longer rolls the "
+                    "transaction back; let it propagate (throw `ConvexError` for expected failures).",
+                )

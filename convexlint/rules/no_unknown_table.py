@@ -1,0 +1,36 @@
+"""no-unknown-table: a table name the schema does not define.
+
+Sources: BE (Convex rejects writes to undeclared tables when a schema is enforced) and
+TypeScript's own error on ``db.query("typo")``. Checked in ``db.query/insert``,
+``v.id(...)`` and explicit-table ``get/patch/replace/delete``; only when ``schema.ts``
+exists and is fully static (no spreads such as ``...authTables``).
+"""
+
+from __future__ import annotations
+
+import difflib
+
+from convexlint.model.project import Project
+from convexlint.rules.base import ProjectContext, Rule
+
+
+class NoUnknownTable(Rule):
+    id = "no-unknown-table"
+
+    def check_project(self, project: Project, ctx: ProjectContext) -> None:
+        schema = project.static_schema()
+        if schema is None:
+            return
+        tables = {t.name for t in schema.tables}
+        for facts in project.files.values():
+            for ref in facts.table_refs:
+                if ref.table in tables:
+                    continue
+                hint = difflib.get_close_matches(ref.table, sorted(tables), n=1)
+                suggestion = f" (did you mean `{hint[0]}`?)" if hint else ""
+                ctx.report(
+                    self,
+                    facts.path,
+                    ref.span,
+                    f"Table `{ref.table}` is not defined in the schema{suggestion}.",
+                )

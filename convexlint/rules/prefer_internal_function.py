@@ -1,0 +1,35 @@
+"""prefer-internal-function (preview): a public function only the server calls.
+
+Source: S000 NEVER ("Expose internal functions as public"). When no client file references
+``api.<module>.<name>`` but server code does, the function should be internal. Needs the
+client code: silent for projects whose client code convexlint did not read.
+"""
+
+from __future__ import annotations
+
+from convexlint.model.project import Project
+from convexlint.rules._helpers import kind_label
+from convexlint.rules.base import ProjectContext, Rule
+
+
+class PreferInternalFunction(Rule):
+    id = "prefer-internal-function"
+    needs_client_code = True
+
+    def check_project(self, project: Project, ctx: ProjectContext) -> None:
+        if not project.client_files:
+            return
+        client = {".".join(r.path) for f in project.client_files.values() for r in f.api_refs if r.root == "api"}
+        server = {".".join(r.path) for f in project.files.values() for r in f.api_refs if r.root == "api"}
+        for facts, fn in project.functions():
+            if fn.visibility != "public" or fn.kind == "httpAction" or facts.module is None:
+                continue
+            dotted = {".".join([*facts.module.split("/"), name]) for name in fn.export_names}
+            if dotted & server and not dotted & client:
+                ctx.report(
+                    self,
+                    facts.path,
+                    fn.callee_span,
+                    f"`{fn.display_name}` ({kind_label(fn)}) is only called from server code; "
+                    "register it as internal and reference it through `internal.`.",
+                )

@@ -1,0 +1,47 @@
+"""require-access-control: a public function whose handler checks no identity.
+
+Sources: S001 DO ("Always check auth in public functions"), S003, the official ESLint
+plugin's rule of the same id (off by default there), Convex Best Practices. Public
+functions can be called by anyone with the deployment URL.
+
+An access check is ``ctx.auth.getUserIdentity()``, a call whose name matches the
+``pattern`` option (the ESLint plugin's default, plus Convex Auth's ``getAuthUserId``),
+a call to a project function that does one of those (followed across files), or a custom
+registrar whose customization does.
+"""
+
+from __future__ import annotations
+
+import re
+
+from convexlint.model.project import Project
+from convexlint.rules._helpers import kind_label
+from convexlint.rules.base import ProjectContext, Rule
+
+
+class RequireAccessControl(Rule):
+    id = "require-access-control"
+
+    def check_project(self, project: Project, ctx: ProjectContext) -> None:
+        compiled: dict[str, re.Pattern] = {}
+        for facts, fn in project.functions():
+            if fn.visibility != "public" or fn.kind == "httpAction" or not fn.export_names:
+                continue
+            if fn.custom_checks_auth or any(e.kind == "auth" for e in fn.events):
+                continue
+            source = ctx.options_for(self.id, facts.path)["pattern"]
+            pattern = compiled.get(source)
+            if pattern is None:
+                try:
+                    pattern = compiled[source] = re.compile(source)
+                except re.error:
+                    pattern = compiled[source] = re.compile(re.escape(source))
+            if project.calls_check_auth(facts, fn.calls, pattern):
+                continue
+            ctx.report(
+                self,
+                facts.path,
+                fn.callee_span,
+                f"`{fn.display_name}` ({kind_label(fn)}) can be called by anyone and checks no identity; "
+                "call `ctx.auth.getUserIdentity()` or an access-check helper, or make it internal.",
+            )

@@ -1,0 +1,39 @@
+"""returns-null-for-void: ``returns`` that does not match a handler that returns nothing,
+or ``returns: v.null()`` on a handler that returns a value.
+
+Source: S000 ALWAYS ("Return v.null() when function has no return value"). A handler
+that returns nothing sends ``null`` to its caller; say so with ``v.null()``.
+"""
+
+from __future__ import annotations
+
+from convexlint.model.project import Project
+from convexlint.rules.base import ProjectContext, Rule
+
+_ACCEPTS_NULL = ("v.null()", "v.any()")
+
+
+class ReturnsNullForVoid(Rule):
+    id = "returns-null-for-void"
+
+    def check_project(self, project: Project, ctx: ProjectContext) -> None:
+        for facts, fn in project.functions():
+            if fn.returns_text is None or fn.returns_span is None or fn.returns_value is None:
+                continue
+            compact = "".join(fn.returns_text.split())
+            if not fn.returns_value and compact not in _ACCEPTS_NULL and "v.null()" not in compact:
+                ctx.report(
+                    self,
+                    facts.path,
+                    fn.returns_span,
+                    f"`{fn.display_name}` never returns a value, so it returns `null`; "
+                    "declare `returns: v.null()`.",
+                )
+            elif compact == "v.null()" and fn.returns_non_null:
+                ctx.report(
+                    self,
+                    facts.path,
+                    fn.returns_span,
+                    f"`{fn.display_name}` declares `returns: v.null()` but returns a value; "
+                    "describe that value in `returns`.",
+                )

@@ -1,0 +1,60 @@
+"""use-v-id-for-references: a ``…Id`` field validated as ``v.string()``.
+
+Source: S000 ALWAYS ("Use v.id("tableName") for document references"). Only when the
+name's stem matches a table the schema defines (``userId`` -> ``users``), so external ids
+such as ``clerkId`` or ``stripeCustomerId`` stay silent.
+"""
+
+from __future__ import annotations
+
+import re
+
+from convexlint.model.project import Project
+from convexlint.rules.base import ProjectContext, Rule
+
+_NAME = re.compile(r"^([a-z][A-Za-z0-9]*?)(Id|Ids|_id|_ids)$")
+
+
+def table_for(field: str, tables: set[str]) -> str | None:
+    m = _NAME.match(field)
+    if m is None:
+        return None
+    stem = m.group(1)
+    for candidate in (stem, stem + "s", stem + "es", stem[:-1] + "ies" if stem.endswith("y") else None):
+        if candidate and candidate in tables:
+            return candidate
+    return None
+
+
+def _is_string(validator: str, plural: bool) -> bool:
+    compact = "".join(validator.split())
+    inner = "v.string()"
+    if plural:
+        return compact in (f"v.array({inner})", f"v.optional(v.array({inner}))")
+    return compact in (inner, f"v.optional({inner})")
+
+
+class UseVIdForReferences(Rule):
+    id = "use-v-id-for-references"
+
+    def check_project(self, project: Project, ctx: ProjectContext) -> None:
+        tables_by_name = project.tables()
+        if not tables_by_name:
+            return
+        tables = set(tables_by_name)
+        schema_file = project.schema_file
+        for table in tables_by_name.values():
+            for field, validator in (table.fields or {}).items():
+                self._check(ctx, schema_file.path, field, validator, table.field_spans.get(field), tables)
+        for facts, fn in project.functions():
+            for field, validator in fn.args_fields.items():
+                self._check(ctx, facts.path, field, validator, fn.args_field_spans.get(field), tables)
+
+    def _check(self, ctx, path, field, validator, span, tables) -> None:
+        if span is None:
+            return
+        table = table_for(field, tables)
+        if table is None or not _is_string(validator, field.endswith(("Ids", "_ids"))):
+            return
+        want = f'v.id("{table}")' if not field.endswith(("Ids", "_ids")) else f'v.array(v.id("{table}"))'
+        ctx.report(self, path, span, f"`{field}` refers to `{table}` documents; validate it with `{want}` instead of a string.")
