@@ -11,8 +11,8 @@ CLEAN = {
     "convex/schema.ts": 'import { defineSchema, defineTable } from "convex/server";\n'
     'import { v } from "convex/values";\n'
     'export default defineSchema({ notes: defineTable({ ownerId: v.string() }).index("by_ownerId", ["ownerId"]) });\n',
-    "convex/notes.ts": 'import { query } from "./_generated/server";\nimport { v } from "convex/values";\n'
-    "export const list = query({ args: {}, returns: v.any(), handler: async (ctx) => await ctx.db.query(\"notes\").take(5) });\n",
+    "convex/notes.ts": 'import { internalQuery } from "./_generated/server";\nimport { v } from "convex/values";\n'
+    "export const list = internalQuery({ args: {}, returns: v.any(), handler: async (ctx) => await ctx.db.query(\"notes\").take(5) });\n",
 }
 WARNING_ONLY = {
     "convex/http.ts": 'import { httpRouter } from "convex/server";\nimport { httpAction } from "./_generated/server";\n'
@@ -31,7 +31,7 @@ def test_clean_project_exits_zero(tmp_path):
 
 
 def test_findings_exit_one_and_exit_zero_flag(tmp_path):
-    write_files(tmp_path, {**CLEAN, "convex/bad.ts": 'import { query } from "./_generated/server";\nexport const f = query({ args: {}, handler: async () => 1 });\n'})
+    write_files(tmp_path, {**CLEAN, "convex/bad.ts": 'import { internalQuery } from "./_generated/server";\nexport const f = internalQuery({ args: {}, handler: async () => 1 });\n'})
     r = run_cli("check", cwd=tmp_path)
     assert r.returncode == 1
     assert "convex/bad.ts:2:18: error[require-returns-validator]" in r.stdout
@@ -102,7 +102,7 @@ def test_binary_and_non_utf8_files(tmp_path):
 
 
 def test_select_and_ignore_by_id_and_category(tmp_path):
-    write_files(tmp_path, {**CLEAN, **WARNING_ONLY, "convex/bad.ts": 'import { query } from "./_generated/server";\nexport const f = query({ args: {}, handler: async () => 1 });\n'})
+    write_files(tmp_path, {**CLEAN, **WARNING_ONLY, "convex/bad.ts": 'import { internalQuery } from "./_generated/server";\nexport const f = internalQuery({ args: {}, handler: async () => 1 });\n'})
     rules = lambda *a: {d["rule"] for d in json.loads(run_cli("check", "--format", "json", *a, cwd=tmp_path).stdout)}  # noqa: E731
     assert rules() == {"require-returns-validator", "http-options-preflight"}
     assert rules("--select", "http") == {"http-options-preflight"}

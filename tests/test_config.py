@@ -15,7 +15,7 @@ BAD_INDEX = {
     "convex/schema.ts": 'import { defineSchema, defineTable } from "convex/server";\nimport { v } from "convex/values";\n'
     'export default defineSchema({ t: defineTable({ a: v.string(), b: v.string() }).index("by_a_and_b", ["a", "b"]) });\n',
 }
-FILTER = 'import { query } from "./_generated/server";\nimport { v } from "convex/values";\n' \
+FILTER = 'import { internalQuery as query } from "./_generated/server";\nimport { v } from "convex/values";\n' \
     'export const f = query({ args: {}, returns: v.any(), handler: async (ctx) => ctx.db.query("t").filter((q) => true).take(1) });\n'
 
 

@@ -65,7 +65,7 @@ def test_columns_are_utf16_code_units(tmp_path, validator):
     write_files(
         tmp_path,
         {
-            "convex/emoji.ts": 'import { query } from "./_generated/server";\n'
+            "convex/emoji.ts": 'import { internalQuery as query } from "./_generated/server";\n'
             'const label = "😀é"; export const f = query({ args: {}, handler: async () => label });\n'
         },
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from conftest import lint, write_files
 
-HEAD = 'import { query } from "./_generated/server";\nimport { v } from "convex/values";\n'
+HEAD = 'import { internalQuery as query } from "./_generated/server";\nimport { v } from "convex/values";\n'
 F = 'export const f{n} = query({{ args: {{}}, returns: v.any(), handler: async (ctx) => ctx.db.query("t").filter((q) => true).take(1) }});'
 
 

@@ -517,6 +517,8 @@ class FactCollector:
             elif path == ["fetch"]:
                 kind = "fetch"
             if kind is None:
+                if _is_awaited(call):
+                    events.append(Event("await", src.node_span(call), detail, awaited=True))
                 continue
             events.append(
                 Event(kind, src.node_span(call), detail, ref, awaited=_is_awaited(call), in_all=_in_promise_all(call, fn))

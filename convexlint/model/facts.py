@@ -97,7 +97,8 @@ class Event:
 
     ``kind`` is one of ``db_read``, ``db_write``, ``db_access``, ``scheduler``,
     ``run_query``, ``run_mutation``, ``run_action``, ``auth``, ``access_call``,
-    ``date_now``, ``new_date``, ``random``, ``fetch``, ``try``, ``throw_error``.
+    ``date_now``, ``new_date``, ``random``, ``fetch``, ``try``, ``throw_error``, and
+    ``await`` for any other directly awaited call.
     ``detail`` is the method or callee name; ``ref`` the function reference of ``run_*``
     and ``scheduler`` events; ``awaited`` whether the call is directly awaited;
     ``in_all`` whether it sits inside ``Promise.all(...)``.

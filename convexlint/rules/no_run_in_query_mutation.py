@@ -2,7 +2,8 @@
 
 Source: Convex Best Practices ("Use ctx.runQuery and ctx.runMutation sparingly in queries
 and mutations"). Call a plain TypeScript helper instead: it runs in the same transaction
-without the overhead of another function call.
+without the overhead of another function call. Calls into components (``components.…``)
+are the only way to reach them and are fine.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ class NoRunInQueryMutation(Rule):
     def check_project(self, project: Project, ctx: ProjectContext) -> None:
         for facts, fn in functions_of_kind(project, "query", "mutation"):
             for e in events(fn, "run_query", "run_mutation"):
+                if e.ref is not None and e.ref.root == "components":
+                    continue  # components are only reachable through ctx.run*
                 ctx.report(
                     self,
                     facts.path,

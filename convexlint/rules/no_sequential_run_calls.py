@@ -4,7 +4,10 @@ action.
 Sources: S001 DON'T ("Don't make sequential ctx.runQuery/runMutation calls in actions
 (batch them)"), Convex Best Practices. Each call is its own transaction: data can change
 between them, and each round trip adds latency. Combine them into one internal query or
-mutation. The first call is fine; the second and later ones are reported.
+mutation. Only calls that could have been one call are reported: consecutive awaited
+run calls with no other awaited work between them (read -> external API -> write, the
+canonical action, is fine). Calls inside ``Promise.all`` and calls into components are
+not counted.
 """
 
 from __future__ import annotations
@@ -19,12 +22,17 @@ class NoSequentialRunCalls(Rule):
 
     def check_project(self, project: Project, ctx: ProjectContext) -> None:
         for facts, fn in functions_of_kind(project, "action"):
-            runs = [e for e in fn.events if e.kind in ("run_query", "run_mutation") and e.awaited and not e.in_all]
-            for e in runs[1:]:
-                ctx.report(
-                    self,
-                    facts.path,
-                    e.span,
-                    f"`{fn.display_name}` awaits {len(runs)} separate `ctx.runQuery`/`ctx.runMutation` calls, each its own "
-                    "transaction; combine them into one internal query or mutation.",
-                )
+            previous_was_run = False
+            for e in fn.events:
+                if not e.awaited or e.in_all:
+                    continue
+                is_run = e.kind in ("run_query", "run_mutation") and not (e.ref is not None and e.ref.root == "components")
+                if is_run and previous_was_run:
+                    ctx.report(
+                        self,
+                        facts.path,
+                        e.span,
+                        f"`{fn.display_name}` awaits this `ctx.{e.detail}` right after another run call; each is its own "
+                        "transaction: combine them into one internal query or mutation.",
+                    )
+                previous_was_run = is_run

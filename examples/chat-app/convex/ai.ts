@@ -3,6 +3,8 @@ import { action } from "./_generated/server";
 import { internal } from "./_generated/api";
 import { v } from "convex/values";
 
+// Scheduled by messages.send through `api.` (see there): a public action nobody should call.
+// expect: require-access-control
 export const summarize = action({
   args: { messageId: v.id("messages") },
   returns: v.null(),

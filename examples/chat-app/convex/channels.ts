@@ -19,6 +19,7 @@ export const archived = query({
   args: {},
   returns: v.array(v.object({ _id: v.id("channels"), name: v.string() })),
   handler: async (ctx) => {
+    await requireUser(ctx);
     const rows = await ctx.db
       .query("channels")
       // expect: no-filter-in-query

@@ -33,7 +33,7 @@ export const get = internalQuery({
   args: { messageId: v.id("messages") },
   returns: v.union(v.object({ body: v.string() }), v.null()),
   handler: async (ctx, { messageId }) => {
-    const message = await ctx.db.get(messageId);
+    const message = await ctx.db.get("messages", messageId);
     return message ? { body: message.body } : null;
   },
 });
@@ -42,7 +42,7 @@ export const saveSummary = internalMutation({
   args: { messageId: v.id("messages"), summary: v.string() },
   returns: v.null(),
   handler: async (ctx, { messageId, summary }) => {
-    await ctx.db.patch(messageId, { summary });
+    await ctx.db.patch("messages", messageId, { summary });
     return null;
   },
 });
@@ -53,7 +53,7 @@ export const purgeEmpty = internalMutation({
   handler: async (ctx) => {
     const recent = await ctx.db.query("messages").order("desc").take(500);
     const empty = recent.filter((m) => m.body.length === 0);
-    await Promise.all(empty.map((m) => ctx.db.delete(m._id)));
+    await Promise.all(empty.map((m) => ctx.db.delete("messages", m._id)));
     return empty.length;
   },
 });
