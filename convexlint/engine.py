@@ -17,7 +17,7 @@ from tree_sitter import Query, QueryCursor
 from convexlint.config import Settings
 from convexlint.diagnostics import Diagnostic, LintResult, Severity, Span
 from convexlint.discovery import Target
-from convexlint.model.extract import EVENT_NODE_TYPES, FactCollector
+from convexlint.model.extract import EVENT_NODE_TYPES, FactCollector, is_test_file
 from convexlint.model.facts import FileFacts
 from convexlint.model.project import Project
 from convexlint.parsing import SourceFile, first_syntax_error, is_tsx, language, parse
@@ -106,20 +106,22 @@ class Linter:
             reason = exc.strerror or exc.__class__.__name__
             outcome.diagnostics.append(self._meta("unreadable-file", rel, empty, f"Cannot read this file: {reason}."))
             return outcome
-        if b"\x00" in data[:8192]:
-            outcome.diagnostics.append(self._meta("unreadable-file", rel, empty, "This file looks binary (it contains NUL bytes); it was not linted."))
-            return outcome
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
-            outcome.diagnostics.append(
-                self._meta("unreadable-file", rel, empty, f"This file is not valid UTF-8 (byte {exc.start}); it was not linted.")
-            )
+            if b"\x00" in data[:8192]:
+                message = "This file looks binary (it contains NUL bytes and is not UTF-8); it was not linted."
+            else:
+                message = f"This file is not valid UTF-8 (byte {exc.start}); it was not linted."
+            outcome.diagnostics.append(self._meta("unreadable-file", rel, empty, message))
+            return outcome
+        if data.count(b"\x00") * 100 > len(data):  # a stray NUL in a string literal is not binary
+            outcome.diagnostics.append(self._meta("unreadable-file", rel, empty, "This file looks binary (it is full of NUL bytes); it was not linted."))
             return outcome
         tree = parse(data, rel)
         source = SourceFile(rel, data, text, tree)
         outcome.source = source
-        error = first_syntax_error(tree.root_node)
+        error = first_syntax_error(tree.root_node, data)
         if error is not None:
             what = f"missing `{error.type}`" if error.is_missing else "unexpected syntax"
             span = source.node_span(error)
@@ -142,7 +144,7 @@ class Linter:
             is_server=target.is_server,
         )
         file_settings = self.settings.for_path(rel)
-        ctx = FileContext(source, target.is_server, lambda rid: self._options(rid, rel))
+        ctx = FileContext(source, target.is_server, lambda rid: self._options(rid, rel), is_test=is_test_file(rel))
         captures = QueryCursor(combined_query(is_tsx(rel), self.node_types)).captures(tree.root_node)
         # captures() groups by capture name in arbitrary order: restore document order once.
         by_type = {t: sorted(nodes, key=lambda n: n.start_byte) for t, nodes in captures.items()}

@@ -163,3 +163,26 @@ def test_works_from_any_directory_with_installed_records(tmp_path):
     write_files(tmp_path / "proj", CLEAN)
     r = run_cli("check", "proj", cwd=tmp_path)
     assert r.returncode == 0, r.stderr
+
+
+def test_utf8_file_with_a_stray_nul_is_linted_not_binary(tmp_path):
+    """Regression (tale-project/tale): a large TypeScript file with one NUL in a string."""
+    body = 'import { internalQuery } from "./_generated/server";\nconst SEP = "\x00";\n' + "// filler line for size\n" * 200
+    body += "export const f = internalQuery({ args: {}, handler: async () => SEP });\n"
+    write_files(tmp_path, {"convex/nul.ts": body})
+    r = run_cli("check", "--format", "json", cwd=tmp_path)
+    assert [d["rule"] for d in json.loads(r.stdout)] == ["require-returns-validator"]
+
+
+def test_valid_typescript_the_grammar_misparses_is_not_a_syntax_error(tmp_path):
+    """Regression (tale-project/tale): import types with members / type arguments."""
+    write_files(
+        tmp_path,
+        {
+            "convex/types.ts": "export function f(id: import('./_generated/dataModel').Id<'users'>) {\n  return id;\n}\n"
+            "export const g = async (load: any) => await load<typeof import('convex/server')>();\n",
+            "convex/broken.ts": "export const h = (;\n",
+        },
+    )
+    r = run_cli("check", "--format", "json", cwd=tmp_path)
+    assert [(d["path"], d["rule"]) for d in json.loads(r.stdout)] == [("convex/broken.ts", "syntax-error")]

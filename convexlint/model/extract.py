@@ -124,7 +124,14 @@ class FactCollector:
 
     def __init__(self, source: SourceFile, *, functions_dir: str | None, module: str | None, is_server: bool):
         self.source = source
-        self.facts = FileFacts(path=source.path, functions_dir=functions_dir, module=module, is_server=is_server)
+        self.facts = FileFacts(
+            path=source.path,
+            functions_dir=functions_dir,
+            module=module,
+            is_server=is_server,
+            entry_point=is_server and module is not None and is_entry_point(module + "." + source.path.rsplit(".", 1)[-1]),
+            is_test=is_test_file(source.path),
+        )
         self._calls: list[Node] = []
         self._others: list[Node] = []  # try/throw/new nodes, in document order
         self._pending_handlers: list[tuple[int, Node | None]] = []  # (route index, handler node)
@@ -613,11 +620,12 @@ class FactCollector:
 
     def _read_schema_uses(self, root: Node) -> None:
         """Module-level (evaluation-time) uses of a binding imported from ``./schema``."""
-        names = {
-            imp.local
+        sources = {
+            imp.local: imp.source
             for imp in self.facts.imports
             if imp.local and not imp.type_only and re.search(r"(^|/)schema(\.js|\.ts)?$", imp.source) and imp.source.startswith(".")
         }
+        names = set(sources)
         if not names or self.facts.module == "schema":
             return
         for child in root.named_children:
@@ -629,7 +637,7 @@ class FactCollector:
                 if n.type in FUNCTION_TYPES or n.type in ("type_annotation", "type_arguments", "type_query"):
                     continue
                 if n.type == "identifier" and text(n) in names:
-                    self.facts.schema_uses.append(self.source.node_span(n))
+                    self.facts.schema_uses.append((sources[text(n)], self.source.node_span(n)))
                     continue
                 stack.extend(n.children)
 
@@ -861,6 +869,28 @@ class FactCollector:
                 has_ref_arg=len(args) > 2,
             )
         )
+
+
+def is_entry_point(relpath: str) -> bool:
+    """Whether Convex bundles a file of the functions directory as a module of its own.
+
+    Mirrors Convex's bundler (and the ESLint plugin's ``isEntryPoint``): not under
+    ``_generated/``, the base name not starting with ``.`` or ``#``, not ``schema.ts``, at
+    most one dot before the extension (``auth.config.ts``, ``foo.test.ts`` are not), and
+    no spaces. ``relpath`` is relative to the functions directory, with its extension.
+    """
+    base = relpath.rsplit("/", 1)[-1]
+    if "_generated/" in relpath or base.startswith((".", "#")) or " " in relpath:
+        return False
+    if base in ("schema.ts", "schema.js"):
+        return False
+    return base.count(".") <= 1
+
+
+def is_test_file(path: str) -> bool:
+    """``*.test.*``, ``*.spec.*`` and files under ``__tests__/``."""
+    base = path.rsplit("/", 1)[-1]
+    return ".test." in base or ".spec." in base or "__tests__/" in path
 
 
 def _function_named(node: Node) -> Node | None:

@@ -295,6 +295,8 @@ class FileFacts:
     functions_dir: str | None
     module: str | None
     is_server: bool
+    entry_point: bool = False  # Convex bundles it as a function module (see parsing.is_entry_point)
+    is_test: bool = False  # *.test.ts / *.spec.ts / __tests__/
     use_node: bool = False
     use_node_span: Span | None = None
     imports: list[ImportFact] = field(default_factory=list)
@@ -309,7 +311,7 @@ class FileFacts:
     index_refs: list[IndexRef] = field(default_factory=list)
     api_refs: list[FunctionRefFact] = field(default_factory=list)  # every api./internal. path
     reexports: list[tuple[str, str, str]] = field(default_factory=list)  # (source, imported, exported)
-    schema_uses: list[Span] = field(default_factory=list)  # module-level uses of a schema import
+    schema_uses: list[tuple[str, Span]] = field(default_factory=list)  # (import source, module-level use)
     process_env: list[Span] = field(default_factory=list)
 
 

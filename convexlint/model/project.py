@@ -40,6 +40,7 @@ class Project:
     client_files: dict[str, FileFacts] = field(default_factory=dict)  # rel path -> facts
     generated_env: bool = False  # _generated/server exports a typed `env`
     _by_module: dict[str, FileFacts] | None = None
+    _default_runtime: set[str] | None = None
     _registrar_memo: dict[tuple[str, str], tuple[str, str, bool, list[tuple[str, str]]] | None] = field(default_factory=dict)
 
     # -- schema --------------------------------------------------------------------------
@@ -209,6 +210,31 @@ class Project:
             target_facts, local = found
             return self._resolve_ref(target_facts, RegistrarRef("local", local), hops + 1)
         return None
+
+    # -- runtimes --------------------------------------------------------------------------
+
+    def default_runtime_files(self) -> set[str]:
+        """Paths of the files Convex bundles for its default runtime: every entry point
+        without ``"use node"`` and what it imports (value imports, relative), stopping at
+        ``"use node"`` files. Test files and other non-entry files nothing imports are
+        not bundled, so Node-only imports in them are harmless."""
+        if self._default_runtime is not None:
+            return self._default_runtime
+        seen: set[str] = set()
+        queue = [f for f in self.files.values() if f.entry_point and not f.use_node]
+        seen.update(f.path for f in queue)
+        while queue:
+            current = queue.pop()
+            for imp in current.imports:
+                if imp.type_only or not imp.source.startswith("."):
+                    continue
+                target = self.resolve_module(current, imp.source)
+                if target is None or target.use_node or target.path in seen or target.path not in self.files:
+                    continue
+                seen.add(target.path)
+                queue.append(target)
+        self._default_runtime = seen
+        return seen
 
     # -- helpers and auth ----------------------------------------------------------------
 

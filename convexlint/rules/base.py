@@ -34,6 +34,7 @@ class FileContext:
     source: SourceFile
     is_server: bool
     options: Callable[[str], dict[str, Any]]
+    is_test: bool = False
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
     def report(self, rule: "Rule", where: Node | Span, message: str, help: str | None = None) -> None:

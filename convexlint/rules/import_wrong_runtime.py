@@ -15,8 +15,9 @@ class ImportWrongRuntime(Rule):
     id = "import-wrong-runtime"
 
     def check_project(self, project: Project, ctx: ProjectContext) -> None:
+        bundled = project.default_runtime_files()
         for facts in project.files.values():
-            if facts.use_node:
+            if facts.use_node or facts.path not in bundled:
                 continue
             reported: set[int] = set()
             for imp in facts.imports:

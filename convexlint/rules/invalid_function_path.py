@@ -2,7 +2,8 @@
 
 Source: BE. Path components under the functions directory may contain only letters,
 digits, ``_`` and ``.``, and be at most 64 characters; a hyphen (``my-file.ts``) fails the
-deploy.
+deploy. Only files Convex bundles as modules count: not ``foo.test.ts``,
+``auth.config.ts``, dot-files or ``schema.ts`` (see ``model.extract.is_entry_point``).
 """
 
 from __future__ import annotations
@@ -22,8 +23,8 @@ class InvalidFunctionPath(Rule):
 
     def check_project(self, project: Project, ctx: ProjectContext) -> None:
         for facts in project.files.values():
-            if facts.module is None or facts.functions_dir is None:
-                continue
+            if facts.module is None or facts.functions_dir is None or not facts.entry_point:
+                continue  # only modules Convex bundles get function paths
             for part in facts.module.split("/"):
                 problem = None
                 if not _VALID.match(part):

@@ -43,12 +43,16 @@ class NoSchemaImportCycle(Rule):
         if not users:
             return
         chains = imported_closure(project, schema_file)
+        root = (project.functions_dir + "/") if project.functions_dir else ""
         for facts in users:
             chain = chains.get(facts.path)
             if chain is None:
                 continue
-            route = " -> ".join(p.rsplit("/", 1)[-1] for p in chain)
-            for span in facts.schema_uses:
+            route = " -> ".join(p[len(root):] if p.startswith(root) else p for p in chain)
+            for source, span in facts.schema_uses:
+                target = project.resolve_module(facts, source)
+                if target is None or target.path != schema_file.path:
+                    continue  # another file called schema.ts, not the schema
                 ctx.report(
                     self,
                     facts.path,

@@ -2,7 +2,9 @@
 ``"use node"``.
 
 Sources: BE (the default runtime's bundler cannot resolve Node built-ins, so the deploy
-fails) and Convex's guidelines. Type-only imports are erased and fine.
+fails) and Convex's guidelines. Type-only imports are erased and fine, and so are files
+Convex never bundles for the default runtime (test files, helpers only ``"use node"``
+files import).
 """
 
 from __future__ import annotations
@@ -26,8 +28,9 @@ class NodeImportWithoutUseNode(Rule):
     id = "node-import-without-use-node"
 
     def check_project(self, project: Project, ctx: ProjectContext) -> None:
+        bundled = project.default_runtime_files()
         for facts in project.files.values():
-            if facts.use_node:
+            if facts.use_node or facts.path not in bundled:
                 continue
             reported: set[int] = set()
             for imp in facts.imports:
