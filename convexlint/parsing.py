@@ -139,7 +139,8 @@ def first_syntax_error(root: Node, source: bytes | None = None) -> Node | None:
         if source is not None and b"\x00" in source[node.start_byte : node.end_byte + 1]:
             continue  # a raw NUL inside a string: valid JavaScript the lexer cannot take
         if source is not None:
-            start = source.rfind(b"\n", 0, node.start_byte) + 1
+            start = source.rfind(b"\n", 0, node.start_byte)
+            start = source.rfind(b"\n", 0, max(start, 0)) + 1  # the error's line and the one before
             end = source.find(b"\n", max(node.start_byte, node.end_byte - 1))
             lines = source[start : end if end != -1 else len(source)]
             if len(lines) < 4000 and GRAMMAR_GAPS.search(lines.decode("utf-8", errors="replace")):

@@ -528,7 +528,15 @@ class FactCollector:
                     events.append(Event("await", src.node_span(call), detail, awaited=True))
                 continue
             events.append(
-                Event(kind, src.node_span(call), detail, ref, awaited=_is_awaited(call), in_all=_in_promise_all(call, fn))
+                Event(
+                    kind,
+                    src.node_span(call),
+                    detail,
+                    ref,
+                    awaited=_is_awaited(call),
+                    in_all=_in_promise_all(call, fn),
+                    block=_enclosing_block(call),
+                )
             )
         for node in self._slice(self._other_starts, self._others, fn.start_byte, fn.end_byte):
             if node.type == "try_statement" and node.child_by_field_name("handler") is not None:
@@ -935,6 +943,13 @@ def _is_awaited(call: Node) -> bool:
     while parent is not None and parent.type in ("parenthesized_expression", "non_null_expression", "as_expression"):
         parent = parent.parent
     return parent is not None and parent.type == "await_expression"
+
+
+def _enclosing_block(node: Node) -> int:
+    n = node.parent
+    while n is not None and n.type not in ("statement_block", "program") and n.type not in FUNCTION_TYPES:
+        n = n.parent
+    return n.start_byte if n is not None else -1
 
 
 def _in_promise_all(call: Node, boundary: Node) -> bool:

@@ -110,6 +110,7 @@ class Event:
     ref: "FunctionRefFact | None" = None
     awaited: bool = False
     in_all: bool = False
+    block: int = -1  # start byte of the innermost enclosing statement block
 
 
 @dataclass(slots=True)

@@ -6,8 +6,9 @@ Sources: S001 DON'T ("Don't make sequential ctx.runQuery/runMutation calls in ac
 between them, and each round trip adds latency. Combine them into one internal query or
 mutation. Only calls that could have been one call are reported: consecutive awaited
 run calls with no other awaited work between them (read -> external API -> write, the
-canonical action, is fine). Calls inside ``Promise.all`` and calls into components are
-not counted.
+canonical action, is fine), in the same block (a call in ``catch`` or another branch is
+an alternative, not a sequence). Calls inside ``Promise.all`` and calls into components
+are not counted.
 """
 
 from __future__ import annotations
@@ -22,12 +23,12 @@ class NoSequentialRunCalls(Rule):
 
     def check_project(self, project: Project, ctx: ProjectContext) -> None:
         for facts, fn in functions_of_kind(project, "action"):
-            previous_was_run = False
+            previous_run_block = None  # block of the previous awaited event, when it was a run call
             for e in fn.events:
                 if not e.awaited or e.in_all:
                     continue
                 is_run = e.kind in ("run_query", "run_mutation") and not (e.ref is not None and e.ref.root == "components")
-                if is_run and previous_was_run:
+                if is_run and previous_run_block == e.block:
                     ctx.report(
                         self,
                         facts.path,
@@ -35,4 +36,4 @@ class NoSequentialRunCalls(Rule):
                         f"`{fn.display_name}` awaits this `ctx.{e.detail}` right after another run call; each is its own "
                         "transaction: combine them into one internal query or mutation.",
                     )
-                previous_was_run = is_run
+                previous_run_block = e.block if is_run else None

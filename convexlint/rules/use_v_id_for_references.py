@@ -2,7 +2,8 @@
 
 Source: S000 ALWAYS ("Use v.id("tableName") for document references"). Only when the
 name's stem matches a table the schema defines (``userId`` -> ``users``), so external ids
-such as ``clerkId`` or ``stripeCustomerId`` stay silent.
+such as ``clerkId`` or ``stripeCustomerId`` stay silent, and so do names the matched table
+stores itself (``sessions.sessionId`` is a client-made key, not a document id).
 """
 
 from __future__ import annotations
@@ -42,19 +43,23 @@ class UseVIdForReferences(Rule):
         if not tables_by_name:
             return
         tables = set(tables_by_name)
+        self._tables = tables_by_name
         schema_file = project.schema_file
         for table in tables_by_name.values():
             for field, validator in (table.fields or {}).items():
-                self._check(ctx, schema_file.path, field, validator, table.field_spans.get(field), tables)
+                self._check(ctx, schema_file.path, field, validator, table.field_spans.get(field), tables, table.name)
         for facts, fn in project.functions():
             for field, validator in fn.args_fields.items():
                 self._check(ctx, facts.path, field, validator, fn.args_field_spans.get(field), tables)
 
-    def _check(self, ctx, path, field, validator, span, tables) -> None:
+    def _check(self, ctx, path, field, validator, span, tables, owner: str | None = None) -> None:
         if span is None:
             return
         table = table_for(field, tables)
         if table is None or not _is_string(validator, field.endswith(("Ids", "_ids"))):
             return
+        target = self._tables.get(table)
+        if table == owner or (target is not None and target.fields and field in target.fields):
+            return  # the table stores this name itself (sessions.sessionId): an external key
         want = f'v.id("{table}")' if not field.endswith(("Ids", "_ids")) else f'v.array(v.id("{table}"))'
         ctx.report(self, path, span, f"`{field}` refers to `{table}` documents; validate it with `{want}` instead of a string.")
