@@ -1,6 +1,7 @@
 """invalid-function-path: a file or folder name Convex cannot turn into a function path.
 
-Source: BE. Path components under the functions directory may contain only letters,
+Source: BE - the backend's ``check_valid_path_component`` accepts only ASCII letters,
+digits, ``_`` and ``.``, at most 64 characters. Path components under the functions directory may contain only letters,
 digits, ``_`` and ``.``, and be at most 64 characters; a hyphen (``my-file.ts``) fails the
 deploy. Only files Convex bundles as modules count: not ``foo.test.ts``,
 ``auth.config.ts``, dot-files or ``schema.ts`` (see ``model.extract.is_entry_point``).
