@@ -165,6 +165,8 @@ class FactCollector:
                 name = text(fn)
                 if name in registrar_locals:
                     ref, kind, visibility = registrar_locals[name]
+                    if ref.kind != "builtin" and not _looks_registered(call, allow_function=True):
+                        continue  # a custom wrapper with its own shape (e.g. migration({ table, migrateOne }))
                     function_index[call.id] = self._add_function(call, fn, name, kind, visibility, ref)
                 elif name == "defineSchema" and self.facts.schema is None:
                     self.facts.schema = self._schema(call)
@@ -913,9 +915,9 @@ def _function_named(node: Node) -> Node | None:
     return resolve_value(node)
 
 
-def _looks_registered(call: Node) -> bool:
-    """``name({ ..., handler: ... })`` or ``name(async (ctx, ...) => ...)`` at module level:
-    the shape of a registration through a registrar we have not resolved yet."""
+def _looks_registered(call: Node, *, allow_function: bool = False) -> bool:
+    """``name({ ..., handler: ... })`` (or, with ``allow_function``, ``name(async (ctx) =>
+    ...)``): the shape of a function registration through a custom registrar."""
     args = call_arguments(call)
     if not args:
         return False
@@ -925,7 +927,7 @@ def _looks_registered(call: Node) -> bool:
     if first.type == "object":
         props, _ = object_properties(first)
         return "handler" in props
-    return False
+    return allow_function and is_function(first)
 
 
 #: Expressions that certainly evaluate to something other than null/undefined.
