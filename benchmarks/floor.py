@@ -26,6 +26,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("path", type=Path)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--jobs", type=int, default=1, help="convexlint worker processes (the floor is always one process)")
     args = parser.parse_args()
     cwd = Path.cwd()
     targets = discover([args.path])
@@ -39,7 +40,7 @@ def main() -> None:
 
     def lint() -> None:
         linter = Linter(Settings(records, None, cwd=cwd), cwd)
-        linter.run(discover([args.path], client_context=linter.needs_client_code))
+        linter.run(discover([args.path], client_context=linter.needs_client_code), jobs=args.jobs)
 
     floor(), lint()  # warm up: imports, grammar loading, query compilation
     timings: dict[str, list[float]] = {"floor": [], "convexlint": []}
@@ -51,7 +52,7 @@ def main() -> None:
     f, c = statistics.median(timings["floor"]), statistics.median(timings["convexlint"])
     print(f"{len(files)} files, {lines} lines; median of {args.repeat} runs")
     print(f"parse-only floor: {f * 1000:8.1f} ms")
-    print(f"convexlint:       {c * 1000:8.1f} ms   ({c / f:.2f}x the floor)")
+    print(f"convexlint:       {c * 1000:8.1f} ms   ({c / f:.2f}x the floor, --jobs {args.jobs})")
 
 
 if __name__ == "__main__":

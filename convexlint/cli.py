@@ -77,7 +77,8 @@ def main() -> None:
 @click.option("--max-warnings", type=click.IntRange(min=0), default=None, help="Fail when there are more than this many warnings.")
 @click.option("--report-unused-disables", is_flag=True, help="Report suppression comments that suppress nothing.")
 @click.option("--color/--no-color", default=None, help="Force coloured output on or off (default: auto).")
-def check(paths, fmt, output_file, select, ignore, config_path, preview, exit_zero, max_warnings, report_unused_disables, color):
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes (default: one per CPU; small inputs stay in one process).")
+def check(paths, fmt, output_file, select, ignore, config_path, preview, exit_zero, max_warnings, report_unused_disables, color, jobs):
     """Lint Convex code in PATHS (default: the current directory)."""
     from convexlint.config import ConfigError, Settings, find_config, load_config_file
     from convexlint.discovery import DiscoveryError, discover
@@ -103,7 +104,7 @@ def check(paths, fmt, output_file, select, ignore, config_path, preview, exit_ze
     except (ConfigError, DiscoveryError, RecordError) as exc:
         _fail(str(exc))
         return
-    result = linter.run(targets)
+    result = linter.run(targets, jobs=jobs)
 
     if fmt == "text":
         from convexlint.reporters import text

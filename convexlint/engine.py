@@ -21,6 +21,7 @@ from convexlint.model.extract import EVENT_NODE_TYPES, FactCollector, is_test_fi
 from convexlint.model.facts import FileFacts
 from convexlint.model.project import Project
 from convexlint.parsing import SourceFile, first_syntax_error, is_tsx, language, parse
+from convexlint.syntax import reset_memo
 from convexlint.records import RuleRecord
 from convexlint.rules import IMPLEMENTATIONS, FileContext, ProjectContext, Rule
 from convexlint.suppressions import FileSuppressions, parse_suppressions, unused
@@ -56,12 +57,34 @@ def _module_name(path: Path, functions_dir: Path | None) -> str | None:
 
 @dataclass
 class _FileOutcome:
+    """What linting one file produced. Plain data (no tree), so worker processes can
+    send it back."""
+
     target: Target
     rel: str
-    source: SourceFile | None
+    text: str | None
     facts: FileFacts | None
     diagnostics: list[Diagnostic]
     suppressions: FileSuppressions | None
+
+
+# -- worker processes ----------------------------------------------------------------------
+
+_WORKER_LINTER: "Linter | None" = None
+
+
+def _worker_init(settings: Settings, cwd: Path) -> None:
+    global _WORKER_LINTER
+    _WORKER_LINTER = Linter(settings, cwd)
+
+
+def _worker_lint(targets: list[Target]) -> list[_FileOutcome]:
+    assert _WORKER_LINTER is not None
+    return [_WORKER_LINTER.lint_file(t) for t in targets]
+
+
+#: Below this many files, worker processes cost more than they save.
+PARALLEL_THRESHOLD = 48
 
 
 class Linter:
@@ -99,6 +122,7 @@ class Linter:
     def lint_file(self, target: Target) -> _FileOutcome:
         rel = rel_path(target.path, self.cwd)
         outcome = _FileOutcome(target, rel, None, None, [], None)
+        reset_memo()
         empty = Span(0, 0, 1, 1, 1, 1)
         try:
             data = target.path.read_bytes()
@@ -120,7 +144,7 @@ class Linter:
             return outcome
         tree = parse(data, rel)
         source = SourceFile(rel, data, text, tree)
-        outcome.source = source
+        outcome.text = text
         error = first_syntax_error(tree.root_node, data)
         if error is not None:
             what = f"missing `{error.type}`" if error.is_missing else "unexpected syntax"
@@ -168,9 +192,33 @@ class Linter:
 
     # -- whole run -----------------------------------------------------------------------
 
-    def run(self, targets: list[Target]) -> LintResult:
+    def lint_files(self, targets: list[Target], jobs: int | None = None) -> list[_FileOutcome]:
+        """Lint files in this process, or in ``jobs`` worker processes (default: one per
+        CPU) when there are enough of them. Results come back in ``targets`` order, so
+        output is identical whatever the number of jobs."""
+        jobs = jobs if jobs is not None else (os.cpu_count() or 1)
+        if jobs <= 1 or len(targets) < PARALLEL_THRESHOLD:
+            return [self.lint_file(t) for t in targets]
+        import concurrent.futures
+        import multiprocessing
+
+        size = max(8, len(targets) // (jobs * 4))
+        chunks = [targets[i : i + size] for i in range(0, len(targets), size)]
+        context = multiprocessing.get_context("spawn" if os.name == "nt" else "forkserver")
+        try:
+            with concurrent.futures.ProcessPoolExecutor(
+                max_workers=jobs, mp_context=context, initializer=_worker_init, initargs=(self.settings, self.cwd)
+            ) as pool:
+                return [o for chunk in pool.map(_worker_lint, chunks) for o in chunk]
+        except (OSError, concurrent.futures.process.BrokenProcessPool):
+            return [self.lint_file(t) for t in targets]  # no processes available: stay serial
+
+    def run(self, targets: list[Target], jobs: int | None = 1) -> LintResult:
+        """Lint ``targets`` and run the project rules. ``jobs``: worker processes for the
+        per-file work (None = one per CPU)."""
         start = time.perf_counter()
-        outcomes = [self.lint_file(t) for t in targets if self.settings.is_included(rel_path(t.path, self.cwd))]
+        included = [t for t in targets if self.settings.is_included(rel_path(t.path, self.cwd))]
+        outcomes = self.lint_files(included, jobs)
         by_rel = {o.rel: o for o in outcomes}
 
         projects: dict[str | None, Project] = {}
@@ -228,7 +276,7 @@ class Linter:
 
         unique = {(d.rule, d.path, d.span.start_byte, d.span.end_byte, d.message): d for d in final}
         diagnostics = sorted(unique.values(), key=Diagnostic.sort_key)
-        sources = {o.rel: o.source.text for o in outcomes if o.source is not None and o.target.report}
+        sources = {o.rel: o.text for o in outcomes if o.text is not None and o.target.report}
         return LintResult(
             diagnostics=diagnostics,
             files_checked=sum(1 for o in outcomes if o.target.report),

@@ -131,7 +131,32 @@ def call_arguments(call: Node) -> list[Node]:
     return [a for a in args.named_children if a.type != "comment"]
 
 
+#: Per-file memo of pure questions asked by several listeners about the same node
+#: (node ids are unique within one tree; the engine resets it for every file).
+_MEMO: dict[tuple[str, int], object] = {}
+
+
+def reset_memo() -> None:
+    _MEMO.clear()
+
+
 def member_path(node: Node | None) -> list[str] | None:
+    """``a.b.c`` -> ``["a", "b", "c"]``; None if any part is computed or not a name.
+
+    ``this.x`` gives ``["this", "x"]``. Optional chaining (``a?.b``) is treated like ``a.b``.
+    """
+    if node is None:
+        return None
+    key = ("path", node.id)
+    if key in _MEMO:
+        cached = _MEMO[key]
+        return list(cached) if cached is not None else None  # type: ignore[arg-type]
+    result = _member_path(node)
+    _MEMO[key] = tuple(result) if result is not None else None
+    return result
+
+
+def _member_path(node: Node | None) -> list[str] | None:
     """``a.b.c`` -> ``["a", "b", "c"]``; None if any part is computed or not a name.
 
     ``this.x`` gives ``["this", "x"]``. Optional chaining (``a?.b``) is treated like ``a.b``.
@@ -156,6 +181,14 @@ def member_path(node: Node | None) -> list[str] | None:
 
 def callee_method(call: Node) -> tuple[str | None, Node | None]:
     """For ``recv.method(...)``: ``("method", recv)``; otherwise ``(None, None)``."""
+    key = ("callee", call.id)
+    cached = _MEMO.get(key)
+    if cached is None:
+        cached = _MEMO[key] = _callee_method(call)
+    return cached  # type: ignore[return-value]
+
+
+def _callee_method(call: Node) -> tuple[str | None, Node | None]:
     fn = call.child_by_field_name("function")
     if fn is None or fn.type != "member_expression":
         return None, None
