@@ -308,6 +308,8 @@ class Settings:
 
     def is_included(self, rel_path: str) -> bool:
         """Whether ``include``/``exclude`` let this file be linted."""
+        if self._include is None and self._exclude is None:
+            return True
         rel = self._relative_to_root(rel_path)
         if rel is None:
             return self._include is None

@@ -36,6 +36,7 @@ from convexlint.model.facts import (
 )
 from convexlint.parsing import SourceFile
 from convexlint.syntax import (
+    _MEMO,
     FUNCTION_TYPES,
     call_arguments,
     callee_method,
@@ -75,6 +76,32 @@ RUN_KINDS = {"runQuery": "run_query", "runMutation": "run_mutation", "runAction"
 EVENT_NODE_TYPES = ("try_statement", "throw_statement", "new_expression")
 
 
+def _module_imports(source: SourceFile) -> dict[str, str]:
+    """Local name -> module specifier for the file's value imports (memoized per file)."""
+    key = ("imports", 0)
+    cached = _MEMO.get(key)
+    if cached is None:
+        cached = {}
+        for stmt in source.root.named_children:
+            if stmt.type != "import_statement" or any(c.type == "type" for c in stmt.children):
+                continue
+            src = static_string_value(stmt.child_by_field_name("source"))
+            clause = next((c for c in stmt.named_children if c.type == "import_clause"), None)
+            if src is None or clause is None:
+                continue
+            for n in clause.named_children:
+                if n.type == "identifier":
+                    cached[text(n)] = src
+                elif n.type == "named_imports":
+                    for spec in n.named_children:
+                        if spec.type == "import_specifier":
+                            local = spec.child_by_field_name("alias") or spec.child_by_field_name("name")
+                            if local is not None:
+                                cached[text(local)] = src
+        _MEMO[key] = cached
+    return cached  # type: ignore[return-value]
+
+
 def is_generated_server(source: str) -> bool:
     return bool(_GENERATED_SERVER.search(source))
 
@@ -106,16 +133,12 @@ def function_reference(node: Node | None, source: SourceFile) -> FunctionRefFact
     root = parts[0]
     kind = "other"
     if root in REFERENCE_ROOTS:
-        found = resolve_binding(root, node)
-        if found is None:
+        imported = _module_imports(source).get(root)
+        if imported is not None:
+            # Imported at module level (a local shadowing it is too rare to pay for).
+            kind = root if is_generated_api(imported) else "other"
+        elif resolve_binding(root, node) is None:
             kind = root
-        elif found[0] == "import":
-            stmt = found[1]
-            while stmt is not None and stmt.type != "import_statement":
-                stmt = stmt.parent
-            src = static_string_value(stmt.child_by_field_name("source")) if stmt is not None else None
-            if src is not None and is_generated_api(src):
-                kind = root
     return FunctionRefFact(root=kind, path=parts[1:], span=source.node_span(node))
 
 
