@@ -181,7 +181,7 @@ class Linter:
             if not nodes:
                 continue
             for rule, listener in listeners:
-                if rule.id not in file_settings:
+                if rule.id not in file_settings or not _scope_applies(rule.record.scope, target.is_server):
                     continue
                 for node in nodes:
                     listener(node, ctx)
@@ -283,6 +283,11 @@ class Linter:
             sources=sources,
             elapsed=time.perf_counter() - start,
         )
+
+
+def _scope_applies(scope: str, is_server: bool) -> bool:
+    """Server-only rules never look at client code, nor client rules at server code."""
+    return scope == "any" or (scope == "server") == is_server
 
 
 def generated_env(functions_dir: Path) -> bool:

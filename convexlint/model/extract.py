@@ -172,6 +172,13 @@ class FactCollector:
     def finish(self) -> FileFacts:
         root = self.source.root
         self._read_module_level(root)
+        if not self.facts.is_server:
+            # Client code: only what client-aware rules ask (which functions it calls).
+            for call in self._calls:
+                fn = call.child_by_field_name("function")
+                if fn is not None:
+                    self._read_references(call, fn)
+            return self.facts
         self._call_starts = [c.start_byte for c in self._calls]
         self._other_starts = [n.start_byte for n in self._others]
         registrar_locals, namespaces = self._registrar_names()
