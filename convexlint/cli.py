@@ -78,7 +78,9 @@ def main() -> None:
 @click.option("--report-unused-disables", is_flag=True, help="Report suppression comments that suppress nothing.")
 @click.option("--color/--no-color", default=None, help="Force coloured output on or off (default: auto).")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes (default: one per CPU; small inputs stay in one process).")
-def check(paths, fmt, output_file, select, ignore, config_path, preview, exit_zero, max_warnings, report_unused_disables, color, jobs):
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the cache of per-file results.")
+@click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False), default=None, help="Cache directory (default: .convexlint_cache in the working directory).")
+def check(paths, fmt, output_file, select, ignore, config_path, preview, exit_zero, max_warnings, report_unused_disables, color, jobs, no_cache, cache_dir):
     """Lint Convex code in PATHS (default: the current directory)."""
     from convexlint.config import ConfigError, Settings, find_config, load_config_file
     from convexlint.discovery import DiscoveryError, discover
@@ -104,7 +106,8 @@ def check(paths, fmt, output_file, select, ignore, config_path, preview, exit_ze
     except (ConfigError, DiscoveryError, RecordError) as exc:
         _fail(str(exc))
         return
-    result = linter.run(targets, jobs=jobs)
+    cache = None if no_cache else (cache_dir or cwd / ".convexlint_cache")
+    result = linter.run(targets, jobs=jobs, cache_dir=cache)
 
     if fmt == "text":
         from convexlint.reporters import text

@@ -11,6 +11,7 @@ import time
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from tree_sitter import Query, QueryCursor
 
@@ -213,12 +214,82 @@ class Linter:
         except (OSError, concurrent.futures.process.BrokenProcessPool):
             return [self.lint_file(t) for t in targets]  # no processes available: stay serial
 
-    def run(self, targets: list[Target], jobs: int | None = 1) -> LintResult:
+    def cache_fingerprint(self) -> str:
+        """What per-file results depend on besides the file: version, config, rules."""
+        from convexlint import __version__
+        from convexlint.cache import fingerprint
+
+        config = self.settings.config
+        return fingerprint(
+            __version__,
+            str(config.path),
+            config.data,
+            sorted(self.settings.candidates),
+            self.settings.preview,
+            str(self.cwd),
+        )
+
+    def _from_cache(self, target: Target, rel: str, entry: Any, data: bytes) -> _FileOutcome:
+        from convexlint.model.facts import from_plain
+
+        facts = from_plain(FileFacts | None, entry["facts"])
+        diagnostics = [from_plain(Diagnostic, d) for d in entry["diagnostics"]]
+        suppressions = from_plain(FileSuppressions | None, entry["suppressions"])
+        text = data.decode("utf-8", errors="replace") if entry["text"] else None
+        return _FileOutcome(target, rel, text, facts, diagnostics, suppressions)
+
+    def _cached_lint(self, targets: list[Target], jobs: int | None, cache) -> list[_FileOutcome]:
+        """Per-file outcomes, from ``cache`` where the file is unchanged."""
+        from convexlint.cache import Cache
+        from convexlint.model.facts import to_plain
+
+        outcomes: list[_FileOutcome | None] = [None] * len(targets)
+        misses: list[int] = []
+        keys: list[str | None] = [None] * len(targets)
+        for i, target in enumerate(targets):
+            rel = rel_path(target.path, self.cwd)
+            try:
+                data = target.path.read_bytes()
+            except OSError:
+                misses.append(i)
+                continue
+            fd = rel_path(target.functions_dir, self.cwd) if target.functions_dir is not None else None
+            keys[i] = key = Cache.key(rel, fd, target.is_server, data)
+            entry = cache.get(key)
+            if entry is not None:
+                try:
+                    outcomes[i] = self._from_cache(target, rel, entry, data)
+                    continue
+                except (TypeError, KeyError, ValueError, AttributeError):
+                    pass  # a corrupt or foreign entry: recompute it
+            misses.append(i)
+        for i, outcome in zip(misses, self.lint_files([targets[i] for i in misses], jobs)):
+            outcomes[i] = outcome
+            if keys[i] is not None:
+                cache.put(
+                    keys[i],
+                    {
+                        "facts": to_plain(outcome.facts),
+                        "diagnostics": [to_plain(d) for d in outcome.diagnostics],
+                        "suppressions": to_plain(outcome.suppressions),
+                        "text": outcome.text is not None,
+                    },
+                )
+        cache.save()
+        return outcomes  # type: ignore[return-value]
+
+    def run(self, targets: list[Target], jobs: int | None = 1, cache_dir: Path | None = None) -> LintResult:
         """Lint ``targets`` and run the project rules. ``jobs``: worker processes for the
-        per-file work (None = one per CPU)."""
+        per-file work (None = one per CPU). ``cache_dir``: reuse per-file results stored
+        there (None = no cache)."""
         start = time.perf_counter()
         included = [t for t in targets if self.settings.is_included(rel_path(t.path, self.cwd))]
-        outcomes = self.lint_files(included, jobs)
+        if cache_dir is not None:
+            from convexlint.cache import Cache
+
+            outcomes = self._cached_lint(included, jobs, Cache(cache_dir, self.cache_fingerprint()))
+        else:
+            outcomes = self.lint_files(included, jobs)
         by_rel = {o.rel: o for o in outcomes}
 
         projects: dict[str | None, Project] = {}

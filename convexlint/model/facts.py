@@ -325,3 +325,64 @@ def to_plain(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: to_plain(v) for k, v in value.items()}
     return value
+
+
+def from_plain(cls: Any, data: Any) -> Any:
+    """The inverse of ``to_plain`` for the fact types (and ``Diagnostic``/``Suppression``).
+
+    Raises ``TypeError``/``KeyError``/``ValueError`` on data that does not fit, which the
+    cache treats as a miss.
+    """
+    import typing
+
+    origin = typing.get_origin(cls)
+    if cls is Any or cls is None or cls is type(None):
+        return data
+    if origin is typing.Union or (origin is not None and str(origin) == "<class 'types.UnionType'>"):
+        args = [a for a in typing.get_args(cls) if a is not type(None)]
+        if data is None:
+            return None
+        return from_plain(args[0], data)
+    if origin is Literal:
+        return data
+    if origin is tuple:
+        args = typing.get_args(cls)
+        if not isinstance(data, list):
+            raise TypeError("expected a list")
+        if len(args) == 2 and args[1] is Ellipsis:
+            return tuple(from_plain(args[0], v) for v in data)
+        if len(args) != len(data):
+            raise ValueError("tuple length")
+        return tuple(from_plain(t, v) for t, v in zip(args, data))
+    if origin in (list, set):
+        (item,) = typing.get_args(cls)[:1] or (Any,)
+        if not isinstance(data, list):
+            raise TypeError("expected a list")
+        return origin(from_plain(item, v) for v in data)
+    if origin is dict:
+        _k, v_type = typing.get_args(cls)
+        if not isinstance(data, dict):
+            raise TypeError("expected a dict")
+        return {k: from_plain(v_type, v) for k, v in data.items()}
+    if dataclasses.is_dataclass(cls):
+        if not isinstance(data, dict):
+            raise TypeError(f"expected an object for {cls.__name__}")
+        hints = _hints(cls)
+        kwargs = {f.name: from_plain(hints[f.name], data[f.name]) for f in dataclasses.fields(cls) if f.init}
+        return cls(**kwargs)
+    if isinstance(cls, type) and issubclass(cls, int) and not isinstance(data, bool):
+        return cls(data)
+    return data
+
+
+_HINTS: dict[type, dict[str, Any]] = {}
+
+
+def _hints(cls: type) -> dict[str, Any]:
+    hints = _HINTS.get(cls)
+    if hints is None:
+        import sys
+        import typing
+
+        hints = _HINTS[cls] = typing.get_type_hints(cls, vars(sys.modules[cls.__module__]))
+    return hints
