@@ -89,5 +89,5 @@ class Cache:
             except BaseException:
                 os.unlink(tmp)
                 raise
-        except OSError:
-            pass
+        except (OSError, TypeError, ValueError):
+            pass  # the cache is an optimisation; never fail a run over it

@@ -86,3 +86,15 @@ def test_cli_cache_flags(tmp_path):
     assert (tmp_path / ".convexlint_cache" / "cache.json").is_file()
     assert run_cli("check", "--cache-dir", "elsewhere", cwd=tmp_path).returncode == 0
     assert (tmp_path / "elsewhere" / "cache.json").is_file()
+
+
+def test_suppressions_survive_the_cache(tmp_path):
+    """Regression: suppression problems (tuples holding spans) must serialize."""
+    body = POSTS.replace('returns: v.any(),\n', "").replace(
+        "export const byTitle", "// convexlint-disable-next-line no-such-rule, require-returns-validator\nexport const byTitle"
+    )
+    write_files(tmp_path, {"convex/posts.ts": body})
+    cache = tmp_path / ".cache"
+    cold = lint(tmp_path, cache)
+    assert [r for _, _, r in cold] == ["invalid-suppression"]
+    assert lint(tmp_path, cache) == cold
