@@ -331,48 +331,96 @@ def from_plain(cls: Any, data: Any) -> Any:
     """The inverse of ``to_plain`` for the fact types (and ``Diagnostic``/``Suppression``).
 
     Raises ``TypeError``/``KeyError``/``ValueError`` on data that does not fit, which the
-    cache treats as a miss.
+    cache treats as a miss. Decoders are built once per type (the cache decodes thousands
+    of facts per run).
     """
+    return _decoder(cls)(data)
+
+
+_DECODERS: dict[Any, Any] = {}
+
+
+def _identity(data: Any) -> Any:
+    return data
+
+
+def _decoder(cls: Any):
+    try:
+        return _DECODERS[cls]
+    except (KeyError, TypeError):
+        pass
+    decoder = _build_decoder(cls)
+    try:
+        _DECODERS[cls] = decoder
+    except TypeError:
+        pass
+    return decoder
+
+
+def _build_decoder(cls: Any):
+    import types
     import typing
 
     origin = typing.get_origin(cls)
-    if cls is Any or cls is None or cls is type(None):
-        return data
-    if origin is typing.Union or (origin is not None and str(origin) == "<class 'types.UnionType'>"):
+    if cls is Any or cls is None or cls is type(None) or origin is Literal:
+        return _identity
+    if origin is typing.Union or origin is types.UnionType:
         args = [a for a in typing.get_args(cls) if a is not type(None)]
-        if data is None:
-            return None
-        return from_plain(args[0], data)
-    if origin is Literal:
-        return data
+        inner = _decoder(args[0])
+        return lambda data: None if data is None else inner(data)
     if origin is tuple:
         args = typing.get_args(cls)
-        if not isinstance(data, list):
-            raise TypeError("expected a list")
         if len(args) == 2 and args[1] is Ellipsis:
-            return tuple(from_plain(args[0], v) for v in data)
-        if len(args) != len(data):
-            raise ValueError("tuple length")
-        return tuple(from_plain(t, v) for t, v in zip(args, data))
+            item = _decoder(args[0])
+
+            def homogeneous(data):
+                if not isinstance(data, list):
+                    raise TypeError("expected a list")
+                return tuple(item(v) for v in data)
+
+            return homogeneous
+        items = [_decoder(a) for a in args]
+
+        def fixed(data):
+            if not isinstance(data, list) or len(data) != len(items):
+                raise TypeError("expected a list of fixed length")
+            return tuple(d(v) for d, v in zip(items, data))
+
+        return fixed
     if origin in (list, set):
-        (item,) = typing.get_args(cls)[:1] or (Any,)
-        if not isinstance(data, list):
-            raise TypeError("expected a list")
-        return origin(from_plain(item, v) for v in data)
+        (arg,) = typing.get_args(cls)[:1] or (Any,)
+        item = _decoder(arg)
+        make = origin
+
+        def sequence(data):
+            if not isinstance(data, list):
+                raise TypeError("expected a list")
+            return make([item(v) for v in data]) if item is not _identity else make(data)
+
+        return sequence
     if origin is dict:
         _k, v_type = typing.get_args(cls)
-        if not isinstance(data, dict):
-            raise TypeError("expected a dict")
-        return {k: from_plain(v_type, v) for k, v in data.items()}
+        value = _decoder(v_type)
+
+        def mapping(data):
+            if not isinstance(data, dict):
+                raise TypeError("expected a dict")
+            return {k: value(v) for k, v in data.items()} if value is not _identity else dict(data)
+
+        return mapping
     if dataclasses.is_dataclass(cls):
-        if not isinstance(data, dict):
-            raise TypeError(f"expected an object for {cls.__name__}")
         hints = _hints(cls)
-        kwargs = {f.name: from_plain(hints[f.name], data[f.name]) for f in dataclasses.fields(cls) if f.init}
-        return cls(**kwargs)
-    if isinstance(cls, type) and issubclass(cls, int) and not isinstance(data, bool):
-        return cls(data)
-    return data
+        fields = [(f.name, _decoder(hints[f.name])) for f in dataclasses.fields(cls) if f.init]
+
+        def record(data):
+            if not isinstance(data, dict):
+                raise TypeError(f"expected an object for {cls.__name__}")
+            return cls(**{name: decode(data[name]) for name, decode in fields})
+
+        return record
+    if isinstance(cls, type) and issubclass(cls, int):
+        return lambda data: cls(data)
+    return _identity
 
 
 _HINTS: dict[type, dict[str, Any]] = {}
