@@ -20,7 +20,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-FORMAT = 1
+FORMAT = 2
 
 
 def fingerprint(*parts: Any) -> str:
@@ -83,8 +83,11 @@ class Cache:
                 gitignore.write_text("# Created by convexlint.\n*\n", encoding="utf-8")
             fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".cache-", suffix=".json")
             try:
+                payload = json.dumps(
+                    {"format": FORMAT, "fingerprint": self.fingerprint, "entries": entries}, separators=(",", ":")
+                )  # dumps, unlike dump, uses the C encoder
                 with os.fdopen(fd, "w", encoding="utf-8") as f:
-                    json.dump({"format": FORMAT, "fingerprint": self.fingerprint, "entries": entries}, f)
+                    f.write(payload)
                 os.replace(tmp, self.path)
             except BaseException:
                 os.unlink(tmp)

@@ -56,7 +56,7 @@ def test_schema_change_rejudges_other_files(tmp_path):
 
 @pytest.mark.parametrize(
     "content",
-    ["{not json", json.dumps({"format": 1, "fingerprint": "someone else", "entries": {"x": 1}}), json.dumps([1, 2])],
+    ["{not json", json.dumps({"format": 2, "fingerprint": "someone else", "entries": {"x": 1}}), json.dumps([1, 2])],
 )
 def test_corrupt_or_foreign_cache_is_rebuilt(tmp_path, content):
     write_files(tmp_path, {"convex/posts.ts": POSTS.replace('returns: v.any(),\n', "")})
@@ -64,7 +64,7 @@ def test_corrupt_or_foreign_cache_is_rebuilt(tmp_path, content):
     cache.mkdir()
     (cache / "cache.json").write_text(content)
     assert [r for _, _, r in lint(tmp_path, cache)] == ["require-returns-validator"]
-    assert json.loads((cache / "cache.json").read_text())["format"] == 1
+    assert json.loads((cache / "cache.json").read_text())["format"] == 2
 
 
 def test_corrupt_entry_is_recomputed(tmp_path):

@@ -316,15 +316,27 @@ class FileFacts:
     process_env: list[Span] = field(default_factory=list)
 
 
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
 def to_plain(value: Any) -> Any:
-    """A fact (or list/dict of facts) -> JSON-compatible data."""
-    if dataclasses.is_dataclass(value):
-        return {f.name: to_plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, (list, tuple, set)):
+    """A fact (or list/dict of facts) -> JSON-compatible data. Spans become compact
+    ``[start_byte, end_byte, start_line, start_col, end_line, end_col]`` lists."""
+    kind = type(value)
+    if kind is Span:
+        return [value.start_byte, value.end_byte, value.start_line, value.start_col, value.end_line, value.end_col]
+    if kind in (str, int, bool, float) or value is None:
+        return value
+    if kind in (list, tuple, set):
         return [to_plain(v) for v in value]
-    if isinstance(value, dict):
+    if kind is dict:
         return {k: to_plain(v) for k, v in value.items()}
-    return value
+    names = _FIELD_NAMES.get(kind)
+    if names is None:
+        if not dataclasses.is_dataclass(value):
+            return value
+        names = _FIELD_NAMES[kind] = tuple(f.name for f in dataclasses.fields(value))
+    return {name: to_plain(getattr(value, name)) for name in names}
 
 
 def from_plain(cls: Any, data: Any) -> Any:
@@ -408,6 +420,14 @@ def _build_decoder(cls: Any):
             return {k: value(v) for k, v in data.items()} if value is not _identity else dict(data)
 
         return mapping
+    if cls is Span:
+
+        def span(data):
+            if not isinstance(data, list) or len(data) != 6:
+                raise TypeError("expected a span")
+            return Span(*data)
+
+        return span
     if dataclasses.is_dataclass(cls):
         hints = _hints(cls)
         fields = [(f.name, _decoder(hints[f.name])) for f in dataclasses.fields(cls) if f.init]

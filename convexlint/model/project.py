@@ -41,6 +41,7 @@ class Project:
     generated_env: bool = False  # _generated/server exports a typed `env`
     _by_module: dict[str, FileFacts] | None = None
     _default_runtime: set[str] | None = None
+    _resolved: dict[tuple[str, str], FileFacts | None] = field(default_factory=dict)
     _registrar_memo: dict[tuple[str, str], tuple[str, str, bool, list[tuple[str, str]]] | None] = field(default_factory=dict)
 
     # -- schema --------------------------------------------------------------------------
@@ -94,7 +95,15 @@ class Project:
         """The facts of the file a relative import ``source`` in ``importer`` names."""
         if not source.startswith("."):
             return None
-        base = posixpath.normpath(posixpath.join(posixpath.dirname(importer.path), source))
+        key = (posixpath.dirname(importer.path), source)
+        if key in self._resolved:
+            return self._resolved[key]
+        result = self._resolve_module(key[0], source)
+        self._resolved[key] = result
+        return result
+
+    def _resolve_module(self, directory: str, source: str) -> FileFacts | None:
+        base = posixpath.normpath(posixpath.join(directory, source))
         stem, ext = posixpath.splitext(base)
         candidates = [base] if ext in _EXTENSIONS else []
         if ext in (".js", ".jsx", ".mjs", ".cjs"):  # TypeScript's ESM style: "./x.js" means ./x.ts
