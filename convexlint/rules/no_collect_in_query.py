@@ -11,33 +11,9 @@ from __future__ import annotations
 
 from tree_sitter import Node
 
+from convexlint.rules._dbchain import query_chain
 from convexlint.rules.base import FileContext, Rule
-from convexlint.rules.no_filter_in_query import CHAIN_METHODS, is_database
-from convexlint.syntax import call_arguments, callee_method, resolve_binding, text, unwrap
-
-_MAX_HOPS = 6
-
-
-def chain_of(node: Node | None, hops: int = 0) -> tuple[bool, bool]:
-    """``(is_database_query, has_index_range)`` for a query-builder expression."""
-    node = unwrap(node)
-    if node is None or hops > _MAX_HOPS:
-        return False, False
-    if node.type == "call_expression":
-        method, recv = callee_method(node)
-        if method == "query":
-            return is_database(recv), False
-        if method in CHAIN_METHODS:
-            is_query, ranged = chain_of(recv, hops + 1)
-            if method == "withSearchIndex" or (method == "withIndex" and len(call_arguments(node)) > 1):
-                ranged = True
-            return is_query, ranged
-        return False, False
-    if node.type == "identifier":
-        found = resolve_binding(text(node), node)
-        if found is not None and found[0] in ("const", "let", "var") and found[1] is not None:
-            return chain_of(found[1], hops + 1)
-    return False, False
+from convexlint.syntax import callee_method
 
 
 class NoCollectInQuery(Rule):
@@ -48,7 +24,7 @@ class NoCollectInQuery(Rule):
         method, recv = callee_method(node)
         if method != "collect":
             return
-        is_query, ranged = chain_of(recv)
+        is_query, _indexed, ranged = query_chain(recv)
         if not is_query:
             return
         if ranged and file.options(self.id)["mode"] == "unindexed":

@@ -9,7 +9,7 @@ from __future__ import annotations
 from tree_sitter import Node
 
 from convexlint.rules.base import FileContext, Rule
-from convexlint.rules.no_collect_in_query import chain_of
+from convexlint.rules._dbchain import query_chain
 from convexlint.syntax import FUNCTION_TYPES, callee_method, iter_descendants, text
 
 
@@ -34,7 +34,7 @@ class NoCollectLength(Rule):
 
     def on_call(self, node: Node, file: FileContext) -> None:
         method, recv = callee_method(node)
-        if method != "collect" or not chain_of(recv)[0]:
+        if method != "collect" or not query_chain(recv).is_query:
             return
         top = _lifted(node)
         if _is_length_of(top):

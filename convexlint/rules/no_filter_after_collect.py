@@ -9,7 +9,7 @@ from __future__ import annotations
 from tree_sitter import Node
 
 from convexlint.rules.base import FileContext, Rule
-from convexlint.rules.no_collect_in_query import chain_of
+from convexlint.rules._dbchain import query_chain
 from convexlint.syntax import callee_method, resolve_binding, text, unwrap
 
 
@@ -20,7 +20,7 @@ def collected_query(node: Node | None, hops: int = 0) -> bool:
         return False
     if node.type == "call_expression":
         method, recv = callee_method(node)
-        return method == "collect" and chain_of(recv)[0]
+        return method == "collect" and query_chain(recv).is_query
     if node.type == "identifier":
         found = resolve_binding(text(node), node)
         if found is not None and found[0] == "const" and found[1] is not None:
