@@ -177,12 +177,21 @@ class Linter:
             collector.on_call(node)
         for node in sorted((n for t in EVENT_NODE_TYPES for n in by_type.get(t, ())), key=lambda n: n.start_byte):
             collector.on_node(node)
+        calls_by_name: dict[str, list] | None = None
         for node_type, listeners in self.dispatch.items():
             nodes = by_type.get(node_type)
             if not nodes:
                 continue
             for rule, listener in listeners:
                 if rule.id not in file_settings or not _scope_applies(rule.record.scope, target.is_server):
+                    continue
+                if node_type == "call_expression" and rule.call_names is not None:
+                    if calls_by_name is None:
+                        calls_by_name = _index_calls(nodes)
+                    selected = [n for name in rule.call_names for n in calls_by_name.get(name, ())]
+                    selected.sort(key=lambda n: n.start_byte)
+                    for node in selected:
+                        listener(node, ctx)
                     continue
                 for node in nodes:
                     listener(node, ctx)
@@ -354,6 +363,23 @@ class Linter:
             sources=sources,
             elapsed=time.perf_counter() - start,
         )
+
+
+def _index_calls(calls: list) -> dict[str, list]:
+    """Calls grouped by callee name: ``f`` for ``f()`` and ``x.y.f()``."""
+    index: dict[str, list] = {}
+    for call in calls:
+        fn = call.child_by_field_name("function")
+        if fn is None:
+            continue
+        if fn.type == "member_expression":
+            fn = fn.child_by_field_name("property")
+            if fn is None:
+                continue
+        elif fn.type != "identifier":
+            continue
+        index.setdefault(fn.text.decode("utf-8", errors="replace"), []).append(call)
+    return index
 
 
 def _scope_applies(scope: str, is_server: bool) -> bool:

@@ -58,6 +58,10 @@ class Rule:
 
     id: ClassVar[str] = ""
     listeners: ClassVar[dict[str, str]] = {}
+    #: For ``call_expression`` listeners: only calls whose callee name (``f`` in ``f()``
+    #: or ``x.f()``) is in this set reach the listener (None = every call). The engine
+    #: indexes calls by name once per file, so narrow listeners cost almost nothing.
+    call_names: ClassVar[frozenset[str] | None] = None
     #: Whether the rule needs the client code around the functions directory even when
     #: only some files were named (discovery then reads it as context).
     needs_client_code: ClassVar[bool] = False

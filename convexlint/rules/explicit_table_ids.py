@@ -19,6 +19,7 @@ _OLD_ARITY = {"get": 1, "delete": 1, "patch": 2, "replace": 2}
 class ExplicitTableIds(Rule):
     id = "explicit-table-ids"
     listeners = {"call_expression": "on_call"}
+    call_names = frozenset({"get", "delete", "patch", "replace"})
 
     def on_call(self, node: Node, file: FileContext) -> None:
         path = member_path(node.child_by_field_name("function"))

@@ -16,6 +16,7 @@ from convexlint.syntax import text
 class NoClientActionCall(Rule):
     id = "no-client-action-call"
     listeners = {"call_expression": "on_call"}
+    call_names = frozenset({"useAction"})
 
     def on_call(self, node: Node, file: FileContext) -> None:
         fn = node.child_by_field_name("function")

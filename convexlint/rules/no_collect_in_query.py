@@ -19,6 +19,7 @@ from convexlint.syntax import callee_method
 class NoCollectInQuery(Rule):
     id = "no-collect-in-query"
     listeners = {"call_expression": "on_call"}
+    call_names = frozenset({"collect"})
 
     def on_call(self, node: Node, file: FileContext) -> None:
         method, recv = callee_method(node)

@@ -31,6 +31,7 @@ def _is_length_of(node: Node) -> bool:
 class NoCollectLength(Rule):
     id = "no-collect-length"
     listeners = {"call_expression": "on_call"}
+    call_names = frozenset({"collect"})
 
     def on_call(self, node: Node, file: FileContext) -> None:
         method, recv = callee_method(node)

@@ -31,6 +31,7 @@ def collected_query(node: Node | None, hops: int = 0) -> bool:
 class NoFilterAfterCollect(Rule):
     id = "no-filter-after-collect"
     listeners = {"call_expression": "on_call"}
+    call_names = frozenset({"filter"})
 
     def on_call(self, node: Node, file: FileContext) -> None:
         method, recv = callee_method(node)

@@ -18,6 +18,7 @@ from convexlint.syntax import callee_method
 class NoFilterInQuery(Rule):
     id = "no-filter-in-query"
     listeners = {"call_expression": "on_call"}
+    call_names = frozenset({"filter"})
 
     def on_call(self, node: Node, file: FileContext) -> None:
         method, recv = callee_method(node)

@@ -31,6 +31,10 @@ def convex_call_name(call: Node) -> str | None:
 class NoFloatingPromises(Rule):
     id = "no-floating-promises"
     listeners = {"call_expression": "on_call"}
+    call_names = frozenset(
+        {"insert", "patch", "replace", "delete", "runAfter", "runAt", "cancel", "runQuery", "runMutation", "runAction"}
+        | {"store", "get", "getUrl", "generateUploadUrl", "getMetadata"}
+    )
 
     def on_call(self, node: Node, file: FileContext) -> None:
         parent = node.parent

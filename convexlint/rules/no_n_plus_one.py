@@ -17,6 +17,7 @@ _LOOPS = frozenset({"for_statement", "for_in_statement", "while_statement", "do_
 class NoNPlusOne(Rule):
     id = "no-n-plus-one"
     listeners = {"call_expression": "on_call"}
+    call_names = frozenset({"get", "query"})
 
     def on_call(self, node: Node, file: FileContext) -> None:
         path = member_path(node.child_by_field_name("function"))

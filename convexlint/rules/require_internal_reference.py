@@ -33,6 +33,7 @@ def _message(call_text: str, ref_dotted: str) -> str:
 class RequireInternalReference(Rule):
     id = "require-internal-reference"
     listeners = {"call_expression": "on_call"}
+    call_names = frozenset({"runAfter", "runAt", "runQuery", "runMutation", "runAction"})
 
     def on_call(self, node: Node, file: FileContext) -> None:
         method, recv = callee_method(node)
