@@ -18,7 +18,7 @@ from tree_sitter import Query, QueryCursor
 from convexlint.config import Settings
 from convexlint.diagnostics import Diagnostic, LintResult, Severity, Span
 from convexlint.discovery import Target
-from convexlint.model.extract import EVENT_NODE_TYPES, FactCollector, is_test_file
+from convexlint.model.extract import EVENT_NODE_TYPES, FactCollector, index_calls, is_test_file
 from convexlint.model.facts import FileFacts
 from convexlint.model.project import Project
 from convexlint.parsing import SourceFile, first_syntax_error, is_tsx, language, parse
@@ -33,8 +33,9 @@ BASE_NODE_TYPES = ("call_expression", "comment", *EVENT_NODE_TYPES)
 
 @lru_cache(maxsize=None)
 def combined_query(tsx: bool, node_types: tuple[str, ...]) -> Query:
-    """One ``Query`` capturing every node type any enabled listener wants (compiled once)."""
-    source = "\n".join(f"({t}) @{t}" for t in node_types)
+    """One ``Query`` capturing every node type any enabled listener wants, plus member
+    expressions passed as arguments (possible ``api.x.y`` references); compiled once."""
+    source = "\n".join(f"({t}) @{t}" for t in node_types) + "\n(arguments (member_expression) @arg_member)"
     return Query(language(tsx), source)
 
 
@@ -173,11 +174,15 @@ class Linter:
         captures = QueryCursor(combined_query(is_tsx(rel), self.node_types)).captures(tree.root_node)
         # captures() groups by capture name in arbitrary order: restore document order once.
         by_type = {t: sorted(nodes, key=lambda n: n.start_byte) for t, nodes in captures.items()}
-        for node in by_type.get("call_expression", ()):
+        calls = by_type.get("call_expression", [])
+        calls_by_name = index_calls(calls)
+        for node in calls:
             collector.on_call(node)
+        collector.set_call_index(calls_by_name)
+        for node in by_type.get("arg_member", ()):
+            collector.on_arg_member(node)
         for node in sorted((n for t in EVENT_NODE_TYPES for n in by_type.get(t, ())), key=lambda n: n.start_byte):
             collector.on_node(node)
-        calls_by_name: dict[str, list] | None = None
         for node_type, listeners in self.dispatch.items():
             nodes = by_type.get(node_type)
             if not nodes:
@@ -186,8 +191,6 @@ class Linter:
                 if rule.id not in file_settings or not _scope_applies(rule.record.scope, target.is_server):
                     continue
                 if node_type == "call_expression" and rule.call_names is not None:
-                    if calls_by_name is None:
-                        calls_by_name = _index_calls(nodes)
                     selected = [n for name in rule.call_names for n in calls_by_name.get(name, ())]
                     selected.sort(key=lambda n: n.start_byte)
                     for node in selected:
@@ -363,23 +366,6 @@ class Linter:
             sources=sources,
             elapsed=time.perf_counter() - start,
         )
-
-
-def _index_calls(calls: list) -> dict[str, list]:
-    """Calls grouped by callee name: ``f`` for ``f()`` and ``x.y.f()``."""
-    index: dict[str, list] = {}
-    for call in calls:
-        fn = call.child_by_field_name("function")
-        if fn is None:
-            continue
-        if fn.type == "member_expression":
-            fn = fn.child_by_field_name("property")
-            if fn is None:
-                continue
-        elif fn.type != "identifier":
-            continue
-        index.setdefault(fn.text.decode("utf-8", errors="replace"), []).append(call)
-    return index
 
 
 def _scope_applies(scope: str, is_server: bool) -> bool:

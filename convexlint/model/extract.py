@@ -156,12 +156,22 @@ class FactCollector:
             is_test=is_test_file(source.path),
         )
         self._calls: list[Node] = []
+        self._call_index: dict[str, list[Node]] | None = None
+        self._arg_members: list[Node] = []  # member expressions passed as arguments
         self._others: list[Node] = []  # try/throw/new nodes, in document order
         self._pending_handlers: list[tuple[int, Node | None]] = []  # (route index, handler node)
 
     def on_call(self, node: Node) -> None:
         """Calls must arrive in document order (the engine sorts them)."""
         self._calls.append(node)
+
+    def set_call_index(self, index: dict[str, list[Node]]) -> None:
+        """Calls grouped by callee name (see ``index_calls``), when the engine has it."""
+        self._call_index = index
+
+    def on_arg_member(self, node: Node) -> None:
+        """A member expression passed as a call argument (a possible ``api.x.y``)."""
+        self._arg_members.append(node)
 
     def on_node(self, node: Node) -> None:
         """``try``/``throw``/``new`` nodes, in document order."""
@@ -174,10 +184,7 @@ class FactCollector:
         self._read_module_level(root)
         if not self.facts.is_server:
             # Client code: only what client-aware rules ask (which functions it calls).
-            for call in self._calls:
-                fn = call.child_by_field_name("function")
-                if fn is not None:
-                    self._read_references(call, fn)
+            self._read_api_refs()
             return self.facts
         self._call_starts = [c.start_byte for c in self._calls]
         self._other_starts = [n.start_byte for n in self._others]
@@ -187,29 +194,47 @@ class FactCollector:
             registrar_locals.setdefault(d.local, (RegistrarRef("local", d.local), None, None))
         imported = {imp.local: imp for imp in self.facts.imports if imp.local and not imp.type_only and imp.imported not in (None, "*")}
         function_index: dict[int, int] = {}  # call node id -> index in facts.functions
-        for call in self._calls:
-            fn = call.child_by_field_name("function")
-            if fn is None:
+        index = self._call_index if self._call_index is not None else _index_calls(self._calls)
+
+        def named(names, *, member: bool | None = None):
+            for name in names:
+                for call in index.get(name, ()):
+                    fn = call.child_by_field_name("function")
+                    if member is None or (fn.type == "member_expression") == member:
+                        yield call, fn
+
+        work: list[tuple[int, str, Node, Node]] = []  # (position, what, call, callee)
+        work += [(c.start_byte, "registrar", c, f) for c, f in named(list(registrar_locals) + ["defineSchema"], member=False)]
+        work += [(c.start_byte, "custom", c, f) for c, f in self._module_level_candidates(registrar_locals)]
+        member_names = ["route", *CRON_METHODS, *(REGISTRARS if namespaces else ()), *(GENERIC_REGISTRARS if namespaces else ())]
+        work += [(c.start_byte, "member", c, f) for c, f in named(member_names, member=True)]
+        work.sort(key=lambda w: w[0])
+        seen: set[int] = set()
+        for _pos, what, call, fn in work:
+            if call.id in seen:
                 continue
-            if fn.type == "identifier":
+            seen.add(call.id)
+            if what == "registrar":
                 name = text(fn)
-                if name in registrar_locals:
-                    ref, kind, visibility = registrar_locals[name]
-                    if ref.kind != "builtin" and not _looks_registered(call, allow_function=True):
-                        continue  # a custom wrapper with its own shape (e.g. migration({ table, migrateOne }))
-                    function_index[call.id] = self._add_function(call, fn, name, kind, visibility, ref)
-                elif name == "defineSchema" and self.facts.schema is None:
-                    self.facts.schema = self._schema(call)
-                elif self.facts.is_server and _looks_registered(call):
-                    imp = imported.get(name)
-                    if imp is not None:
-                        ref = RegistrarRef("import", imp.imported, imp.source)
-                    elif resolve_binding(name, fn) is None:
-                        ref = RegistrarRef("name", name)  # only config can explain it
-                    else:
-                        continue
-                    function_index[call.id] = self._add_function(call, fn, name, None, None, ref)
-            elif fn.type == "member_expression":
+                if name == "defineSchema" and name not in registrar_locals:
+                    if self.facts.schema is None:
+                        self.facts.schema = self._schema(call)
+                    continue
+                ref, kind, visibility = registrar_locals[name]
+                if ref.kind != "builtin" and not _looks_registered(call, allow_function=True):
+                    continue  # a custom wrapper with its own shape (e.g. migration({ table, migrateOne }))
+                function_index[call.id] = self._add_function(call, fn, name, kind, visibility, ref)
+            elif what == "custom":
+                name = text(fn)
+                imp = imported.get(name)
+                if imp is not None:
+                    ref = RegistrarRef("import", imp.imported, imp.source)
+                elif resolve_binding(name, fn) is None:
+                    ref = RegistrarRef("name", name)  # only config can explain it
+                else:
+                    continue
+                function_index[call.id] = self._add_function(call, fn, name, None, None, ref)
+            else:
                 method, recv = callee_method(call)
                 recv_u = unwrap(recv)
                 if recv_u is not None and recv_u.type == "identifier" and text(recv_u) in namespaces:
@@ -222,7 +247,7 @@ class FactCollector:
                     self._maybe_route(call, recv_u)
                 elif method in CRON_METHODS:
                     self._maybe_cron(call, method, recv_u)
-            self._read_references(call, fn)
+        self._read_all_references(index)
         self._link_route_handlers(function_index)
         self._read_helpers(root)
         self._read_schema_uses(root)
@@ -606,11 +631,51 @@ class FactCollector:
                 calls, auth = self._calls_in(fn.start_byte, fn.end_byte)
                 self.facts.helpers[name] = HelperFact(name=name, checks_auth=auth, calls=calls)
 
+    def _read_all_references(self, index: dict[str, list[Node]]) -> None:
+        """Table, index and function references (only the calls that can hold them)."""
+        for name in ("query", "insert", "get", "patch", "replace", "delete", "id", "withIndex", "withSearchIndex"):
+            for call in index.get(name, ()):
+                fn = call.child_by_field_name("function")
+                if fn is not None and fn.type == "member_expression":
+                    self._read_references(call, fn)
+        self.facts.table_refs.sort(key=lambda r: r.span.start_byte)
+        self.facts.index_refs.sort(key=lambda r: r.span.start_byte)
+        self._read_api_refs()
+
+    def _read_api_refs(self) -> None:
+        for arg in self._arg_members:
+            ref = function_reference(arg, self.source)
+            if ref is not None and ref.root in ("api", "internal"):
+                self.facts.api_refs.append(ref)
+
+    def _module_level_candidates(self, known: dict) -> list[tuple[Node, Node]]:
+        """Module-level ``const x = name({ handler })`` / ``export default name({...})``
+        calls through a callee that is not a known registrar: imported custom registrars
+        and names only the ``registrars`` config can explain."""
+        out = []
+        for child in self.source.root.named_children:
+            values = []
+            target = child
+            if child.type == "export_statement":
+                value = child.child_by_field_name("value")
+                if value is not None:
+                    values.append(value)
+                target = child.child_by_field_name("declaration")
+            if target is not None and target.type in ("lexical_declaration", "variable_declaration"):
+                values += [d.child_by_field_name("value") for d in target.named_children if d.type == "variable_declarator"]
+            for value in values:
+                call = unwrap(value)
+                if call is None or call.type != "call_expression":
+                    continue
+                fn = call.child_by_field_name("function")
+                if fn is not None and fn.type == "identifier" and text(fn) not in known and _looks_registered(call):
+                    out.append((call, fn))
+        return out
+
     def _read_references(self, call: Node, fn: Node) -> None:
-        """Table, index and function references a call makes."""
+        """Table and index references one call makes."""
         src = self.source
         path = member_path(fn)
-        args = None
         if path and len(path) >= 2:
             method = path[-1]
             is_db = path[-2] == "db" or (path[-2] == "system" and len(path) >= 3 and path[-3] == "db")
@@ -631,12 +696,6 @@ class FactCollector:
             method, _recv = callee_method(call)
             if method in ("withIndex", "withSearchIndex"):
                 self._read_index_ref(call, method == "withSearchIndex")
-        for arg in args if args is not None else call_arguments(call):
-            arg_u = unwrap(arg)
-            if arg_u is not None and arg_u.type == "member_expression":
-                ref = function_reference(arg_u, src)
-                if ref is not None and ref.root in ("api", "internal"):
-                    self.facts.api_refs.append(ref)
 
     def _read_index_ref(self, call: Node, search: bool) -> None:
         _method, recv = callee_method(call)
@@ -931,6 +990,26 @@ def is_test_file(path: str) -> bool:
     """``*.test.*``, ``*.spec.*`` and files under ``__tests__/``."""
     base = path.rsplit("/", 1)[-1]
     return ".test." in base or ".spec." in base or "__tests__/" in path
+
+
+def _index_calls(calls: list[Node]) -> dict[str, list[Node]]:
+    """Calls grouped by callee name: ``f`` for ``f()`` and ``x.y.f()``, document order."""
+    index: dict[str, list[Node]] = {}
+    for call in calls:
+        fn = call.child_by_field_name("function")
+        if fn is None:
+            continue
+        if fn.type == "member_expression":
+            fn = fn.child_by_field_name("property")
+            if fn is None:
+                continue
+        elif fn.type != "identifier":
+            continue
+        index.setdefault(fn.text.decode("utf-8", errors="replace"), []).append(call)
+    return index
+
+
+index_calls = _index_calls
 
 
 def _function_named(node: Node) -> Node | None:
