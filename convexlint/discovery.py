@@ -42,7 +42,7 @@ class Target:
 
     ``is_server``: inside a functions directory (or a loose file named explicitly).
     ``report``: diagnostics for it are shown. ``explicit``: named on the command line (a
-    client file found by searching a directory only reports client rules).
+    client file found by searching a directory gets no syntax or file-level meta reports).
     """
 
     path: Path

@@ -330,8 +330,8 @@ class Linter:
                 continue
             if scope == "client" and o.target.is_server:
                 continue
-            if not o.target.is_server and not o.target.explicit and scope != "client":
-                continue  # client code found by searching: only client rules speak
+            if not o.target.is_server and not o.target.explicit and record is not None and record.category == "meta":
+                continue  # client code found by searching: its build may differ (JSX in .js); no syntax reports
             setting = self.settings.for_path(diag.path).get(diag.rule)
             if setting is None:
                 continue

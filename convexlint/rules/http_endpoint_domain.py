@@ -3,7 +3,8 @@
 Source: S002 CRITICAL ("Use .convex.site for HTTP endpoints, NOT .convex.cloud ...
 Results in 404 Not Found"). HTTP actions are served from ``https://<name>.convex.site``;
 the deployment URL (``NEXT_PUBLIC_CONVEX_URL``, ``VITE_CONVEX_URL``) ends in
-``.convex.cloud``.
+``.convex.cloud``. A substitution naming a ``const`` is followed to its value
+(``const base = import.meta.env.VITE_CONVEX_URL``).
 """
 
 from __future__ import annotations
@@ -13,9 +14,16 @@ import re
 from tree_sitter import Node
 
 from convexlint.rules.base import FileContext, Rule
-from convexlint.syntax import text
+from convexlint.syntax import resolve_value, text
 
 _LITERAL = re.compile(r"https?://[a-z0-9-]+\.convex\.cloud/(?!api/|$)[^\s\"'`]+")
+
+
+def _deployment_url_text(substitution: Node) -> str:
+    """The text of a template substitution, following a ``const`` it names (once)."""
+    inner = next((c for c in substitution.named_children if c.type != "comment"), None)
+    value = resolve_value(inner)
+    return text(value) if value is not None and value.type != "identifier" else text(substitution)
 
 
 class HttpEndpointDomain(Rule):
@@ -27,7 +35,7 @@ class HttpEndpointDomain(Rule):
         for i, child in enumerate(children):
             if child.type != "template_substitution":
                 continue
-            inner = text(child)
+            inner = _deployment_url_text(child)
             if "CONVEX_URL" not in inner or "convex.site" in inner:
                 continue
             following = children[i + 1] if i + 1 < len(children) else None
