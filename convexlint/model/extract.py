@@ -183,7 +183,10 @@ class FactCollector:
         root = self.source.root
         self._read_module_level(root)
         if not self.facts.is_server:
-            # Client code: only what client-aware rules ask (which functions it calls).
+            # Code outside the functions dir: which functions it calls, and its helpers
+            # (server code may import an access check from ../lib).
+            self._call_starts = [c.start_byte for c in self._calls]
+            self._read_helpers(root)
             self._read_api_refs()
             return self.facts
         self._call_starts = [c.start_byte for c in self._calls]
