@@ -192,12 +192,12 @@ class FactCollector:
         self._call_starts = [c.start_byte for c in self._calls]
         self._other_starts = [n.start_byte for n in self._others]
         registrar_locals, namespaces = self._registrar_names()
-        self._read_registrar_defs(registrar_locals)
+        imported = self._named_value_imports()
+        self._read_registrar_defs(registrar_locals, imported)
         for d in self.facts.registrars:
             registrar_locals.setdefault(d.local, (RegistrarRef("local", d.local), None, None))
-        imported = {imp.local: imp for imp in self.facts.imports if imp.local and not imp.type_only and imp.imported not in (None, "*")}
         function_index: dict[int, int] = {}  # call node id -> index in facts.functions
-        index = self._call_index if self._call_index is not None else _index_calls(self._calls)
+        index = self._call_index if self._call_index is not None else index_calls(self._calls)
 
         def named(names, *, member: bool | None = None):
             for name in names:
@@ -372,6 +372,14 @@ class FactCollector:
                     locals_[name] = locals_[text(value)]
         return locals_, namespaces
 
+    def _named_value_imports(self) -> dict[str, ImportFact]:
+        """Local name -> named or default value import (not namespace or type-only)."""
+        return {
+            imp.local: imp
+            for imp in self.facts.imports
+            if imp.local and not imp.type_only and imp.imported not in (None, "*")
+        }
+
     def _module_declarators(self):
         """``(name_node, name, unwrapped value)`` of every module-level ``const``/``let``."""
         for child in self.source.root.named_children:
@@ -385,10 +393,9 @@ class FactCollector:
                 if name is not None and name.type == "identifier":
                     yield name, text(name), unwrap(d.child_by_field_name("value"))
 
-    def _read_registrar_defs(self, builtins: dict) -> None:
+    def _read_registrar_defs(self, builtins: dict, imported: dict[str, ImportFact]) -> None:
         """Module-level ``const X = wrapper(<registrar>, ...)`` (customQuery, zCustomMutation,
         or any wrapper whose first argument is a registrar) become ``RegistrarDef``s."""
-        imported = {imp.local: imp for imp in self.facts.imports if imp.local and not imp.type_only and imp.imported not in (None, "*")}
         local_defs: set[str] = set()
         for name_node, name, value in self._module_declarators():
             if value is None or value.type != "call_expression":
@@ -492,7 +499,6 @@ class FactCollector:
             args_span=args_span,
             returns_span=returns_span,
             registrar_ref=ref,
-            custom=ref.kind != "builtin",
             args_kind=args_kind,
             args_fields=args_fields,
             returns_text=returns_text,
@@ -901,7 +907,6 @@ class FactCollector:
                 span=self.source.node_span(call),
                 has_path_key="path" in props,
                 has_prefix_key="pathPrefix" in props,
-                has_method_key="method" in props,
                 handler_is_function=is_function(handler_value),
             )
         )
@@ -995,7 +1000,7 @@ def is_test_file(path: str) -> bool:
     return ".test." in base or ".spec." in base or "__tests__/" in path
 
 
-def _index_calls(calls: list[Node]) -> dict[str, list[Node]]:
+def index_calls(calls: list[Node]) -> dict[str, list[Node]]:
     """Calls grouped by callee name: ``f`` for ``f()`` and ``x.y.f()``, document order."""
     index: dict[str, list[Node]] = {}
     for call in calls:
@@ -1011,8 +1016,6 @@ def _index_calls(calls: list[Node]) -> dict[str, list[Node]]:
         index.setdefault(fn.text.decode("utf-8", errors="replace"), []).append(call)
     return index
 
-
-index_calls = _index_calls
 
 
 def _function_named(node: Node) -> Node | None:

@@ -176,7 +176,6 @@ class FunctionFact:
     handler_span: Span | None = None
     responses: list[ResponseFact] = field(default_factory=list)
     registrar_ref: RegistrarRef | None = None
-    custom: bool = False  # registered through a custom registrar
     custom_checks_auth: bool = False
     args_kind: str | None = None  # "object", "v.object", "v.any", "other:<callee>", "identifier", ...
     args_fields: dict[str, str] = field(default_factory=dict)
@@ -264,7 +263,6 @@ class RouteFact:
     span: Span
     has_path_key: bool = False
     has_prefix_key: bool = False
-    has_method_key: bool = False
     handler_is_function: bool = False  # a plain function, not an httpAction
 
 

@@ -20,6 +20,7 @@ from convexlint.model.facts import (
     FunctionFact,
     FunctionRefFact,
     HelperFact,
+    ImportFact,
     RegistrarDef,
     RegistrarRef,
     RouteFact,
@@ -179,7 +180,6 @@ class Project:
                     resolved = (*REGISTRARS[configured[fn.registrar]], False, [])
                 if resolved is not None:
                     fn.kind, fn.visibility, fn.custom_checks_auth, _ = resolved
-                    fn.custom = True
 
     def registrar_def(self, facts: FileFacts, local: str) -> RegistrarDef | None:
         return next((d for d in facts.registrars if d.local == local), None)
@@ -244,6 +244,20 @@ class Project:
                 queue.append(target)
         self._default_runtime = seen
         return seen
+
+    def default_runtime_imports(self) -> Iterator[tuple[FileFacts, ImportFact]]:
+        """Value imports of the files in the default-runtime bundle (see
+        ``default_runtime_files``), one per import statement."""
+        bundled = self.default_runtime_files()
+        for facts in self.files.values():
+            if facts.use_node or facts.path not in bundled:
+                continue
+            seen: set[int] = set()
+            for imp in facts.imports:
+                if imp.type_only or imp.span.start_byte in seen:
+                    continue
+                seen.add(imp.span.start_byte)
+                yield facts, imp
 
     # -- helpers and auth ----------------------------------------------------------------
 

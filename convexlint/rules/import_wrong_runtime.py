@@ -15,22 +15,16 @@ class ImportWrongRuntime(Rule):
     id = "import-wrong-runtime"
 
     def check_project(self, project: Project, ctx: ProjectContext) -> None:
-        bundled = project.default_runtime_files()
-        for facts in project.files.values():
-            if facts.use_node or facts.path not in bundled:
+        for facts, imp in project.default_runtime_imports():
+            if not imp.source.startswith("."):
                 continue
-            reported: set[int] = set()
-            for imp in facts.imports:
-                if imp.type_only or not imp.source.startswith(".") or imp.span.start_byte in reported:
-                    continue
-                target = project.resolve_module(facts, imp.source)
-                if target is None or not target.use_node or target.path not in project.files:
-                    continue
-                reported.add(imp.span.start_byte)
-                ctx.report(
-                    self,
-                    facts.path,
-                    imp.span,
-                    f"`{imp.source}` is a `\"use node\"` file, but this file runs in the default runtime; import only "
-                    "types from it, or move what you need into a shared file.",
-                )
+            target = project.resolve_module(facts, imp.source)
+            if target is None or not target.use_node or target.path not in project.files:
+                continue
+            ctx.report(
+                self,
+                facts.path,
+                imp.span,
+                f"`{imp.source}` is a `\"use node\"` file, but this file runs in the default runtime; import only "
+                "types from it, or move what you need into a shared file.",
+            )

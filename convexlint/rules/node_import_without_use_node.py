@@ -28,19 +28,13 @@ class NodeImportWithoutUseNode(Rule):
     id = "node-import-without-use-node"
 
     def check_project(self, project: Project, ctx: ProjectContext) -> None:
-        bundled = project.default_runtime_files()
-        for facts in project.files.values():
-            if facts.use_node or facts.path not in bundled:
+        for facts, imp in project.default_runtime_imports():
+            if not is_node_builtin(imp.source):
                 continue
-            reported: set[int] = set()
-            for imp in facts.imports:
-                if imp.type_only or not is_node_builtin(imp.source) or imp.span.start_byte in reported:
-                    continue
-                reported.add(imp.span.start_byte)
-                ctx.report(
-                    self,
-                    facts.path,
-                    imp.span,
-                    f"`{imp.source}` is a Node.js built-in, unavailable in Convex's default runtime; add `\"use node\"` "
-                    "to this file (actions only) or use a web API.",
-                )
+            ctx.report(
+                self,
+                facts.path,
+                imp.span,
+                f"`{imp.source}` is a Node.js built-in, unavailable in Convex's default runtime; add `\"use node\"` "
+                "to this file (actions only) or use a web API.",
+            )
