@@ -137,8 +137,8 @@ def generate(out: Path, files: int, seed: int = 1) -> None:
         schema.append(
             f'  {t}: defineTable({{ ownerId: v.id("users"), status: v.string(), title: v.string(), updatedAt: v.optional(v.number()) }})\n'
             f'    .index("by_ownerId_status", ["ownerId", "status"])\n'
-            + (f'    .index("by_owner_and_status", ["ownerId", "status"])\n' if bad else "")
-            + f'    .searchIndex("search_title", {{ searchField: "title", filterFields: ["ownerId"] }}),'
+            + ('    .index("by_owner_and_status", ["ownerId", "status"])\n' if bad else "")
+            + '    .searchIndex("search_title", { searchField: "title", filterFields: ["ownerId"] }),'
         )
     schema.append("});")
     (convex / "schema.ts").write_text("\n".join(schema) + "\n")

@@ -82,6 +82,9 @@ def main() -> None:
 @click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False), default=None, help="Cache directory (default: .convexlint_cache in the working directory).")
 def check(paths, fmt, output_file, select, ignore, config_path, preview, exit_zero, max_warnings, report_unused_disables, color, jobs, no_cache, cache_dir):
     """Lint Convex code in PATHS (default: the current directory)."""
+    import gc
+
+    gc.disable()  # one short run over acyclic data: the cyclic collector only costs time (~20%)
     from convexlint.config import ConfigError, Settings, find_config, load_config_file
     from convexlint.discovery import DiscoveryError, discover
     from convexlint.engine import Linter, has_failures

@@ -11,7 +11,9 @@ character of the span.
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
 
 class Severity(enum.IntEnum):
@@ -86,8 +88,36 @@ class LintResult:
 
     diagnostics: list[Diagnostic] = field(default_factory=list)
     files_checked: int = 0
-    sources: dict[str, str] = field(default_factory=dict)  # rel path -> text, for code frames
+    sources: Mapping[str, str] = field(default_factory=dict)  # rel path -> text, for code frames
     elapsed: float = 0.0
 
     def count(self, severity: Severity) -> int:
         return sum(1 for d in self.diagnostics if d.severity == severity)
+
+
+class SourceTexts(Mapping):
+    """``rel path -> text`` of the reported files, each read (strict UTF-8) on first use:
+    reporters need the text of the few files with findings, not of every file checked.
+    A file that can no longer be read or decoded is absent."""
+
+    def __init__(self, paths: dict[str, Path]):
+        self._paths = paths
+        self._texts: dict[str, str | None] = {}
+
+    def __getitem__(self, rel: str) -> str:
+        if rel not in self._texts:
+            path = self._paths[rel]
+            try:
+                self._texts[rel] = path.read_bytes().decode("utf-8")
+            except (OSError, UnicodeDecodeError):
+                self._texts[rel] = None
+        text = self._texts[rel]
+        if text is None:
+            raise KeyError(rel)
+        return text
+
+    def __iter__(self):
+        return iter(self._paths)
+
+    def __len__(self) -> int:
+        return len(self._paths)

@@ -6,17 +6,18 @@ functions directory, then apply configuration and suppressions, sort and dedupli
 from __future__ import annotations
 
 import dataclasses
+import gc
+import json
 import os
 import time
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 from tree_sitter import Query, QueryCursor
 
 from convexlint.config import Settings
-from convexlint.diagnostics import Diagnostic, LintResult, Severity, Span
+from convexlint.diagnostics import Diagnostic, LintResult, Severity, SourceTexts, Span
 from convexlint.discovery import Target
 from convexlint.model.extract import EVENT_NODE_TYPES, FactCollector, index_calls, is_test_file
 from convexlint.model.facts import FileFacts
@@ -59,12 +60,11 @@ def _module_name(path: Path, functions_dir: Path | None) -> str | None:
 
 @dataclass
 class _FileOutcome:
-    """What linting one file produced. Plain data (no tree), so worker processes can
-    send it back."""
+    """What linting one file produced. Plain data (no tree); worker processes and the
+    cache carry it in the ``codec`` encoding (see ``Linter.encode``/``decode``)."""
 
     target: Target
     rel: str
-    text: str | None
     facts: FileFacts | None
     diagnostics: list[Diagnostic]
     suppressions: FileSuppressions | None
@@ -77,12 +77,14 @@ _WORKER_LINTER: "Linter | None" = None
 
 def _worker_init(settings: Settings, cwd: Path) -> None:
     global _WORKER_LINTER
+    gc.disable()  # short-lived, acyclic data: collection only costs time
     _WORKER_LINTER = Linter(settings, cwd)
 
 
-def _worker_lint(targets: list[Target]) -> list[_FileOutcome]:
+def _worker_lint(targets: list[Target]) -> list[str]:
+    """Lint in a worker; outcomes go back encoded (a string pickles in one copy)."""
     assert _WORKER_LINTER is not None
-    return [_WORKER_LINTER.lint_file(t) for t in targets]
+    return [_WORKER_LINTER.encode(_WORKER_LINTER.lint_file(t)) for t in targets]
 
 
 #: Below this many files, worker processes cost more than they save.
@@ -123,7 +125,7 @@ class Linter:
 
     def lint_file(self, target: Target) -> _FileOutcome:
         rel = rel_path(target.path, self.cwd)
-        outcome = _FileOutcome(target, rel, None, None, [], None)
+        outcome = _FileOutcome(target, rel, None, [], None)
         reset_memo()
         empty = Span(0, 0, 1, 1, 1, 1)
         try:
@@ -146,7 +148,6 @@ class Linter:
             return outcome
         tree = parse(data, rel)
         source = SourceFile(rel, data, text, tree)
-        outcome.text = text
         error = first_syntax_error(tree.root_node, data)
         if error is not None:
             what = f"missing `{error.type}`" if error.is_missing else "unexpected syntax"
@@ -209,99 +210,206 @@ class Linter:
         """Lint files in this process, or in ``jobs`` worker processes (default: one per
         CPU) when there are enough of them. Results come back in ``targets`` order, so
         output is identical whatever the number of jobs."""
+        return [o for o, _payload in self._lint_files(targets, jobs, want_payloads=False)]
+
+    def _lint_files(
+        self, targets: list[Target], jobs: int | None, want_payloads: bool
+    ) -> list[tuple[_FileOutcome, str | None]]:
+        """``(outcome, encoded outcome or None)`` per target, in order. Workers always send
+        the encoding (which the cache stores as it is); in-process outcomes are encoded
+        only when ``want_payloads``."""
         jobs = jobs if jobs is not None else (os.cpu_count() or 1)
-        if jobs <= 1 or len(targets) < PARALLEL_THRESHOLD:
-            return [self.lint_file(t) for t in targets]
+        if jobs > 1 and len(targets) >= PARALLEL_THRESHOLD:
+            payloads = self._in_workers(targets, jobs)
+            if payloads is not None:
+                return [(self.decode(t, p), p) for t, p in zip(targets, payloads)]
+        out = []
+        for t in targets:
+            outcome = self.lint_file(t)
+            out.append((outcome, self.encode(outcome) if want_payloads else None))
+        return out
+
+    def _in_workers(self, targets: list[Target], jobs: int) -> list[str] | None:
+        """Encoded outcomes from ``jobs`` worker processes; None when processes cannot be
+        started (the caller then stays in this process). Workers are forked where that is
+        safe (Linux: this process has no threads), so they start with everything imported."""
         import concurrent.futures
         import multiprocessing
+        import sys
+        import threading
 
         size = max(8, len(targets) // (jobs * 4))
         chunks = [targets[i : i + size] for i in range(0, len(targets), size)]
-        context = multiprocessing.get_context("spawn" if os.name == "nt" else "forkserver")
+        method = "fork" if sys.platform == "linux" and threading.active_count() == 1 else "spawn"
         try:
             with concurrent.futures.ProcessPoolExecutor(
-                max_workers=jobs, mp_context=context, initializer=_worker_init, initargs=(self.settings, self.cwd)
+                max_workers=jobs,
+                mp_context=multiprocessing.get_context(method),
+                initializer=_worker_init,
+                initargs=(self.settings, self.cwd),
             ) as pool:
-                return [o for chunk in pool.map(_worker_lint, chunks) for o in chunk]
+                return [p for chunk in pool.map(_worker_lint, chunks) for p in chunk]
         except (OSError, concurrent.futures.process.BrokenProcessPool):
-            return [self.lint_file(t) for t in targets]  # no processes available: stay serial
+            return None
+
+    # -- the encoding workers and the cache use -----------------------------------------
+
+    def _encode_diagnostic(self, d: Diagnostic, with_path: bool) -> list:
+        record = self.records.get(d.rule)
+        help = None if record is not None and d.help == record.help and d.url == record.url else [d.help, d.url]
+        span = d.span
+        plain = [d.rule, int(d.severity), d.message, [span.start_byte, span.end_byte, span.start_line, span.start_col, span.end_line, span.end_col], help]
+        if with_path:
+            plain.append(d.path)
+        return plain
+
+    def _decode_diagnostic(self, plain: list, path: str | None = None) -> Diagnostic:
+        rule, severity, message, span, help = plain[:5]
+        if help is None:
+            record = self.records[rule]
+            help = [record.help, record.url]
+        return Diagnostic(rule, Severity(severity), message, path if path is not None else plain[5], Span(*span), *help)
+
+    def encode(self, outcome: _FileOutcome) -> str:
+        """One file's outcome as a JSON string (facts and suppressions in the ``codec``
+        encoding, diagnostics compact: help and url are the record's unless they differ)."""
+        from convexlint.codec import encoder
+
+        return json.dumps(
+            [
+                encoder(FileFacts | None)(outcome.facts),
+                [self._encode_diagnostic(d, False) for d in outcome.diagnostics],
+                encoder(FileSuppressions | None)(outcome.suppressions),
+            ],
+            separators=(",", ":"),
+        )
+
+    def decode(self, target: Target, payload: str) -> _FileOutcome:
+        """The inverse of ``encode``; raises one of ``codec.DECODE_ERRORS`` on data that
+        does not fit (a JSON error is a ``ValueError``)."""
+        from convexlint.codec import decoder
+
+        facts, diagnostics, suppressions = json.loads(payload)
+        rel = rel_path(target.path, self.cwd)
+        return _FileOutcome(
+            target,
+            rel,
+            decoder(FileFacts | None)(facts),
+            [self._decode_diagnostic(d, rel) for d in diagnostics],
+            decoder(FileSuppressions | None)(suppressions),
+        )
 
     def cache_fingerprint(self) -> str:
         """What per-file results depend on besides the file: version, config, rules."""
         from convexlint import __version__
-        from convexlint.cache import fingerprint
+        from convexlint.cache import FORMAT, fingerprint
 
         config = self.settings.config
         return fingerprint(
             __version__,
-            str(config.path),
-            config.data,
+            FORMAT,
+            str(config.path) if config is not None else None,
+            config.data if config is not None else None,
             sorted(self.settings.candidates),
             self.settings.preview,
+            self.settings.report_unused_disables,
             str(self.cwd),
         )
 
-    def _from_cache(self, target: Target, rel: str, entry: Any, data: bytes) -> _FileOutcome:
-        from convexlint.model.facts import from_plain
-
-        facts = from_plain(FileFacts | None, entry["facts"])
-        diagnostics = [from_plain(Diagnostic, d) for d in entry["diagnostics"]]
-        suppressions = from_plain(FileSuppressions | None, entry["suppressions"])
-        text = data.decode("utf-8", errors="replace") if entry["text"] else None
-        return _FileOutcome(target, rel, text, facts, diagnostics, suppressions)
-
-    def _cached_lint(self, targets: list[Target], jobs: int | None, cache) -> list[_FileOutcome]:
-        """Per-file outcomes, from ``cache`` where the file is unchanged."""
-        from convexlint.cache import Cache
-        from convexlint.model.facts import to_plain
-
-        outcomes: list[_FileOutcome | None] = [None] * len(targets)
-        misses: list[int] = []
-        keys: list[str | None] = [None] * len(targets)
-        for i, target in enumerate(targets):
-            rel = rel_path(target.path, self.cwd)
-            try:
-                data = target.path.read_bytes()
-            except OSError:
-                misses.append(i)
-                continue
-            fd = rel_path(target.functions_dir, self.cwd) if target.functions_dir is not None else None
-            keys[i] = key = Cache.key(rel, fd, target.is_server, data)
-            entry = cache.get(key)
-            if entry is not None:
-                try:
-                    outcomes[i] = self._from_cache(target, rel, entry, data)
-                    continue
-                except (TypeError, KeyError, ValueError, AttributeError):
-                    pass  # a corrupt or foreign entry: recompute it
-            misses.append(i)
-        for i, outcome in zip(misses, self.lint_files([targets[i] for i in misses], jobs)):
-            outcomes[i] = outcome
-            if keys[i] is not None:
-                cache.put(
-                    keys[i],
-                    {
-                        "facts": to_plain(outcome.facts),
-                        "diagnostics": [to_plain(d) for d in outcome.diagnostics],
-                        "suppressions": to_plain(outcome.suppressions),
-                        "text": outcome.text is not None,
-                    },
-                )
-        cache.save()
-        return outcomes  # type: ignore[return-value]
+    # -- whole run -----------------------------------------------------------------------
 
     def run(self, targets: list[Target], jobs: int | None = 1, cache_dir: Path | None = None) -> LintResult:
         """Lint ``targets`` and run the project rules. ``jobs``: worker processes for the
-        per-file work (None = one per CPU). ``cache_dir``: reuse per-file results stored
-        there (None = no cache)."""
+        per-file work (None = one per CPU). ``cache_dir``: reuse results stored there
+        (None = no cache): the whole result when no input changed, else each unchanged
+        file's outcome, with project rules recomputed from every file's facts."""
         start = time.perf_counter()
         included = [t for t in targets if self.settings.is_included(rel_path(t.path, self.cwd))]
-        if cache_dir is not None:
+        rels = [rel_path(t.path, self.cwd) for t in included]
+        sources = SourceTexts({rel: t.path for rel, t in zip(rels, included) if t.report})
+        if cache_dir is None:
+            outcomes = self.lint_files(included, jobs)
+            diagnostics = self._judge(outcomes)
+        else:
             from convexlint.cache import Cache
 
-            outcomes = self._cached_lint(included, jobs, Cache(cache_dir, self.cache_fingerprint()))
-        else:
-            outcomes = self.lint_files(included, jobs)
+            cache = Cache(cache_dir, self.cache_fingerprint())
+            keys = self._cache_keys(cache, included, rels)
+            run_key = self._run_key(included, rels, keys)
+            diagnostics = self._replay(cache.run_result(run_key))
+            if diagnostics is None:
+                outcomes = self._cached_outcomes(cache, included, keys, jobs)
+                diagnostics = self._judge(outcomes)
+                cache.set_run_result(
+                    run_key, json.dumps([self._encode_diagnostic(d, True) for d in diagnostics], separators=(",", ":"))
+                )
+            cache.save(live=set(rels))
+        return LintResult(
+            diagnostics=diagnostics,
+            files_checked=sum(1 for t in included if t.report),
+            sources=sources,
+            elapsed=time.perf_counter() - start,
+        )
+
+    def _cache_keys(self, cache, targets: list[Target], rels: list[str]) -> list[str | None]:
+        from convexlint.cache import entry_key
+
+        keys: list[str | None] = []
+        for target, rel in zip(targets, rels):
+            digest = cache.digest(rel, target.path)
+            fd = rel_path(target.functions_dir, self.cwd) if target.functions_dir is not None else None
+            keys.append(entry_key(digest, rel, fd, target.is_server) if digest is not None else None)
+        return keys
+
+    def _run_key(self, targets: list[Target], rels: list[str], keys: list[str | None]) -> str | None:
+        """The key of the whole run's input, or None when some file could not be read.
+        Besides every file (content, path, functions dir), project rules read whether
+        each functions dir's generated code exports ``env``."""
+        from convexlint.cache import fingerprint
+
+        if any(k is None for k in keys):
+            return None
+        dirs = sorted({str(t.functions_dir) for t in targets if t.functions_dir is not None})
+        return fingerprint(
+            [[rel, key, t.report, t.explicit] for rel, key, t in zip(rels, keys, targets)],
+            [[d, generated_env(Path(d))] for d in dirs],
+        )
+
+    def _replay(self, payload: str | None) -> list[Diagnostic] | None:
+        """The stored final diagnostics of an identical earlier run, if any."""
+        from convexlint.codec import DECODE_ERRORS
+
+        if payload is None:
+            return None
+        try:
+            return [self._decode_diagnostic(d) for d in json.loads(payload)]
+        except DECODE_ERRORS:
+            return None
+
+    def _cached_outcomes(self, cache, targets: list[Target], keys: list[str | None], jobs: int | None) -> list[_FileOutcome]:
+        """Per-file outcomes, decoded from ``cache`` where the file is unchanged."""
+        from convexlint.codec import DECODE_ERRORS
+
+        outcomes: list[_FileOutcome | None] = [None] * len(targets)
+        misses: list[int] = []
+        for i, (target, key) in enumerate(zip(targets, keys)):
+            payload = cache.get(key) if key is not None else None
+            if payload is not None:
+                try:
+                    outcomes[i] = self.decode(target, payload)
+                    continue
+                except DECODE_ERRORS:
+                    pass  # a corrupt or foreign entry: recompute it
+            misses.append(i)
+        for i, (outcome, payload) in zip(misses, self._lint_files([targets[i] for i in misses], jobs, want_payloads=True)):
+            outcomes[i] = outcome
+            if keys[i] is not None and payload is not None:
+                cache.put(keys[i], payload)
+        return outcomes  # type: ignore[return-value]
+
+    def _judge(self, outcomes: list[_FileOutcome]) -> list[Diagnostic]:
+        """Run the project rules on the outcomes' facts, then apply scopes, configuration
+        and suppressions; sorted and deduplicated."""
         by_rel = {o.rel: o for o in outcomes}
 
         projects: dict[str | None, Project] = {}
@@ -358,14 +466,7 @@ class Linter:
                     )
 
         unique = {(d.rule, d.path, d.span.start_byte, d.span.end_byte, d.message): d for d in final}
-        diagnostics = sorted(unique.values(), key=Diagnostic.sort_key)
-        sources = {o.rel: o.text for o in outcomes if o.text is not None and o.target.report}
-        return LintResult(
-            diagnostics=diagnostics,
-            files_checked=sum(1 for o in outcomes if o.target.report),
-            sources=sources,
-            elapsed=time.perf_counter() - start,
-        )
+        return sorted(unique.values(), key=Diagnostic.sort_key)
 
 
 def _scope_applies(scope: str, is_server: bool) -> bool:

@@ -33,16 +33,33 @@ def lint(root, cache_dir):
 
 
 def test_warm_run_reuses_results_without_parsing(tmp_path, monkeypatch):
-    write_files(tmp_path, {"convex/schema.ts": SCHEMA.replace("{index}", "by_title"), "convex/posts.ts": POSTS})
+    write_files(tmp_path, {"convex/schema.ts": SCHEMA.replace("{index}", "by_title"), "convex/posts.ts": POSTS.replace("returns: v.any(),\n", "")})
     cache = tmp_path / ".cache"
     cold = lint(tmp_path, cache)
-    assert (cache / "cache.json").is_file() and (cache / ".gitignore").read_text().strip().endswith("*")
+    assert [r for _, _, r in cold] == ["require-returns-validator"]
+    assert (cache / "index.json").is_file() and (cache / "entries.jsonl").is_file()
+    assert (cache / ".gitignore").read_text().strip().endswith("*")
 
     def no_parse(*_a, **_k):
         raise AssertionError("an unchanged file was parsed again")
 
     monkeypatch.setattr(engine, "parse", no_parse)
     assert lint(tmp_path, cache) == cold
+    # Nothing changed: the whole result is replayed, not even the per-file entries are decoded.
+    monkeypatch.setattr(Linter, "decode", no_parse)
+    assert lint(tmp_path, cache) == cold
+
+
+def test_one_changed_file_is_the_only_one_parsed(tmp_path, monkeypatch):
+    write_files(tmp_path, {"convex/schema.ts": SCHEMA.replace("{index}", "by_title"), "convex/posts.ts": POSTS, "convex/other.ts": POSTS})
+    cache = tmp_path / ".cache"
+    assert lint(tmp_path, cache) == []
+    parsed = []
+    real_parse = engine.parse
+    monkeypatch.setattr(engine, "parse", lambda data, name: parsed.append(name) or real_parse(data, name))
+    write_files(tmp_path, {"convex/other.ts": POSTS.replace("by_title", "by_nothing")})
+    assert lint(tmp_path, cache) == [("convex/other.ts", 6, "no-unknown-index")]
+    assert parsed == ["convex/other.ts"]
 
 
 def test_schema_change_rejudges_other_files(tmp_path):
@@ -52,30 +69,71 @@ def test_schema_change_rejudges_other_files(tmp_path):
     write_files(tmp_path, {"convex/schema.ts": SCHEMA.replace("{index}", "by_heading")})
     found = lint(tmp_path, cache)
     assert ("convex/posts.ts", 6, "no-unknown-index") in found  # posts.ts itself did not change
+    write_files(tmp_path, {"convex/schema.ts": SCHEMA.replace("{index}", "by_title")})
+    assert lint(tmp_path, cache) == []
+
+
+def test_generated_env_change_rejudges(tmp_path):
+    """Project rules also read `_generated/server.d.ts` (does it export `env`?)."""
+    body = POSTS.replace("take(5)", "take(Number(process.env.LIMIT))")
+    write_files(tmp_path, {"convex/posts.ts": body, "convex/_generated/server.d.ts": "export declare const query: any;\n"})
+    cache = tmp_path / ".cache"
+    assert lint(tmp_path, cache) == []
+    write_files(tmp_path, {"convex/_generated/server.d.ts": "export declare const env: any;\n"})
+    assert [r for _, _, r in lint(tmp_path, cache)] == ["no-process-env"]
 
 
 @pytest.mark.parametrize(
     "content",
-    ["{not json", json.dumps({"format": 2, "fingerprint": "someone else", "entries": {"x": 1}}), json.dumps([1, 2])],
+    ["{not json", json.dumps({"format": 3, "fingerprint": "someone else"}) + "\n{}", "\x00\xff garbage", ""],
 )
 def test_corrupt_or_foreign_cache_is_rebuilt(tmp_path, content):
     write_files(tmp_path, {"convex/posts.ts": POSTS.replace('returns: v.any(),\n', "")})
     cache = tmp_path / ".cache"
     cache.mkdir()
-    (cache / "cache.json").write_text(content)
+    for name in ("index.json", "entries.jsonl"):
+        (cache / name).write_text(content)
     assert [r for _, _, r in lint(tmp_path, cache)] == ["require-returns-validator"]
-    assert json.loads((cache / "cache.json").read_text())["format"] == 2
+    assert json.loads((cache / "index.json").read_text().partition("\n")[0])["format"] == 3
+    assert [r for _, _, r in lint(tmp_path, cache)] == ["require-returns-validator"]
 
 
-def test_corrupt_entry_is_recomputed(tmp_path):
+@pytest.mark.parametrize("payload", ['{"bogus": true}', "[1, 2, 3]", "[[1], [], null]", "not json", '["x", [], null]'])
+def test_corrupt_entry_is_recomputed(tmp_path, payload):
     write_files(tmp_path, {"convex/posts.ts": POSTS.replace('returns: v.any(),\n', "")})
     cache = tmp_path / ".cache"
     lint(tmp_path, cache)
-    data = json.loads((cache / "cache.json").read_text())
-    for entry in data["entries"].values():
-        entry["facts"] = {"bogus": True}
-    (cache / "cache.json").write_text(json.dumps(data))
+    header, _, body = (cache / "entries.jsonl").read_text().partition("\n")
+    lines = [line.partition(" ")[0] + " " + payload for line in body.splitlines()]
+    (cache / "entries.jsonl").write_text(header + "\n" + "\n".join(lines))
+    (cache / "index.json").unlink()  # forget the replayable result, so the entries are read
     assert [r for _, _, r in lint(tmp_path, cache)] == ["require-returns-validator"]
+
+
+def test_corrupt_run_result_is_recomputed(tmp_path):
+    write_files(tmp_path, {"convex/posts.ts": POSTS.replace('returns: v.any(),\n', "")})
+    cache = tmp_path / ".cache"
+    lint(tmp_path, cache)
+    header, _, body = (cache / "index.json").read_text().partition("\n")
+    data = json.loads(body)
+    data["run"][1] = '[["no-such-rule", 9, "x", [0], null, "p"]]'
+    (cache / "index.json").write_text(header + "\n" + json.dumps(data))
+    assert [r for _, _, r in lint(tmp_path, cache)] == ["require-returns-validator"]
+
+
+def test_recently_modified_files_are_not_trusted_by_stat(tmp_path):
+    """A file written within RACY_NS of being read could change again within the same
+    mtime tick: it is hashed again next run rather than trusted by its stat."""
+    import os
+    import time
+
+    write_files(tmp_path, {"convex/old.ts": POSTS, "convex/new.ts": POSTS})
+    an_hour_ago = time.time() - 3600
+    os.utime(tmp_path / "convex/old.ts", (an_hour_ago, an_hour_ago))
+    cache = tmp_path / ".cache"
+    lint(tmp_path, cache)
+    files = json.loads((cache / "index.json").read_text().partition("\n")[2])["files"]
+    assert set(files) == {"convex/old.ts"}
 
 
 def test_cli_cache_flags(tmp_path):
@@ -83,9 +141,9 @@ def test_cli_cache_flags(tmp_path):
     assert run_cli("check", "--no-cache", cwd=tmp_path).returncode == 0
     assert not (tmp_path / ".convexlint_cache").exists()
     assert run_cli("check", cwd=tmp_path).returncode == 0
-    assert (tmp_path / ".convexlint_cache" / "cache.json").is_file()
+    assert (tmp_path / ".convexlint_cache" / "index.json").is_file()
     assert run_cli("check", "--cache-dir", "elsewhere", cwd=tmp_path).returncode == 0
-    assert (tmp_path / "elsewhere" / "cache.json").is_file()
+    assert (tmp_path / "elsewhere" / "index.json").is_file()
 
 
 def test_suppressions_survive_the_cache(tmp_path):

@@ -463,7 +463,7 @@ class FactCollector:
         first = unwrap(args[0]) if args else None
         syntax = "unknown"
         has_args = has_returns = None
-        args_span = returns_span = handler_span = None
+        args_span = returns_span = None
         handler: Node | None = None
         args_kind = None
         args_fields: dict[str, str] = {}
