@@ -30,14 +30,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import jsonschema
-import jsonschema.exceptions
 import pathspec
 import yaml
 
 from convexlint.diagnostics import Severity
-from convexlint.records import CATEGORIES, RuleRecord
-from convexlint.rules import META_RULES
+from convexlint.records import CATEGORIES, META_RULES, RuleRecord
 
 CONFIG_NAMES = ("convexlint.yaml", ".convexlint.yaml")
 SEVERITIES = ["error", "warning", "info", "off"]
@@ -106,6 +103,8 @@ class Config:
 
 
 def _schema_errors(data: Any, schema: dict, label: str, prefix: str = "") -> None:
+    import jsonschema.exceptions  # only a run with a config file pays for it
+
     e = jsonschema.exceptions.best_match(jsonschema.Draft7Validator(schema).iter_errors(data))
     if e is None:
         return
@@ -145,7 +144,7 @@ def load_config_file(path: Path) -> Config:
         prefix = "tool.convexlint"
     else:
         try:
-            data = yaml.safe_load(raw)
+            data = yaml.load(raw, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
         except yaml.YAMLError as exc:
             raise ConfigError(f"{label}: invalid YAML: {exc}") from exc
         if data is None:
@@ -276,6 +275,8 @@ class Settings:
             base = out.get(rule) or self._default(rule)
             options = dict(base.options)
             if "options" in setting:
+                import jsonschema
+
                 try:
                     jsonschema.validate(setting["options"], record.options_schema())
                 except jsonschema.ValidationError as exc:

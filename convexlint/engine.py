@@ -29,7 +29,7 @@ from convexlint.rules import IMPLEMENTATIONS, FileContext, ProjectContext, Rule
 from convexlint.suppressions import FileSuppressions, parse_suppressions, unused
 
 #: Node types the fact collector and suppression parser always need.
-BASE_NODE_TYPES = ("call_expression", "comment", *EVENT_NODE_TYPES)
+BASE_NODE_TYPES = ("call_expression", "comment", "return_statement", *EVENT_NODE_TYPES)
 
 
 @lru_cache(maxsize=None)
@@ -42,6 +42,10 @@ def combined_query(tsx: bool, node_types: tuple[str, ...]) -> Query:
 
 def rel_path(path: Path, cwd: Path) -> str:
     """``path`` relative to ``cwd`` with ``/`` separators (``..`` when outside it)."""
+    text, base = str(path), str(cwd)
+    if text.startswith(base) and text[len(base) : len(base) + 1] == os.sep:  # the common case, cheaply
+        rel = text[len(base) + 1 :]
+        return rel if os.sep == "/" else rel.replace(os.sep, "/")
     try:
         return path.relative_to(cwd).as_posix()
     except ValueError:
@@ -175,6 +179,7 @@ class Linter:
         captures = QueryCursor(combined_query(is_tsx(rel), self.node_types)).captures(tree.root_node)
         # captures() groups by capture name in arbitrary order: restore document order once.
         by_type = {t: sorted(nodes, key=lambda n: n.start_byte) for t, nodes in captures.items()}
+        reset_memo(by_type.get("return_statement", []))
         calls = by_type.get("call_expression", [])
         calls_by_name = index_calls(calls)
         for node in calls:
@@ -184,6 +189,7 @@ class Linter:
             collector.on_arg_member(node)
         for node in sorted((n for t in EVENT_NODE_TYPES for n in by_type.get(t, ())), key=lambda n: n.start_byte):
             collector.on_node(node)
+        filtered: dict[str, bool] = {}  # rule id -> its file_markers rule this file out
         for node_type, listeners in self.dispatch.items():
             nodes = by_type.get(node_type)
             if not nodes:
@@ -191,6 +197,11 @@ class Linter:
             for rule, listener in listeners:
                 if rule.id not in file_settings or not _scope_applies(rule.record.scope, target.is_server):
                     continue
+                if rule.file_markers is not None:
+                    if rule.id not in filtered:
+                        filtered[rule.id] = not any(m in text for m in rule.file_markers)
+                    if filtered[rule.id]:
+                        continue
                 if node_type == "call_expression" and rule.call_names is not None:
                     selected = [n for name in rule.call_names for n in calls_by_name.get(name, ())]
                     selected.sort(key=lambda n: n.start_byte)

@@ -81,9 +81,19 @@ class SourceFile:
         return row + 1, utf16_len(prefix) + 1
 
     def span(self, start_byte: int, end_byte: int) -> Span:
-        sl, sc = self.position(start_byte)
-        el, ec = self.position(end_byte)
-        return Span(start_byte, end_byte, sl, sc, el, ec)
+        if not self._ascii:
+            sl, sc = self.position(start_byte)
+            el, ec = self.position(end_byte)
+            return Span(start_byte, end_byte, sl, sc, el, ec)
+        starts = self._line_starts  # the common case, inlined: it runs for every fact
+        sr = bisect.bisect_right(starts, start_byte) - 1
+        er = sr
+        while er + 1 < len(starts) and starts[er + 1] <= end_byte:
+            er += 1
+            if er - sr > 8:  # a long span: search instead of stepping
+                er = bisect.bisect_right(starts, end_byte) - 1
+                break
+        return Span(start_byte, end_byte, sr + 1, start_byte - starts[sr] + 1, er + 1, end_byte - starts[er] + 1)
 
     def node_span(self, node: Node) -> Span:
         return self.span(node.start_byte, node.end_byte)

@@ -7,6 +7,7 @@ caller stays silent (STYLE.md point 5).
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterator
 
 from tree_sitter import Node
@@ -134,10 +135,20 @@ def call_arguments(call: Node) -> list[Node]:
 #: Per-file memo of pure questions asked by several listeners about the same node
 #: (node ids are unique within one tree; the engine resets it for every file).
 _MEMO: dict[tuple[str, int], object] = {}
+#: The current file's ``return_statement`` nodes in document order and their start bytes,
+#: when the engine captured them with its query (see ``reset_memo``).
+_RETURNS: list[Node] | None = None
+_RETURN_STARTS: list[int] = []
 
 
-def reset_memo() -> None:
+def reset_memo(return_statements: list[Node] | None = None) -> None:
+    """Start a new file: forget the memo. ``return_statements``: every return statement
+    of the file in document order, so ``return_expressions`` need not walk function
+    bodies (None: it walks them)."""
+    global _RETURNS, _RETURN_STARTS
     _MEMO.clear()
+    _RETURNS = return_statements
+    _RETURN_STARTS = [n.start_byte for n in return_statements] if return_statements is not None else []
 
 
 def member_path(node: Node | None) -> list[str] | None:
@@ -269,11 +280,26 @@ def return_expressions(fn: Node) -> list[tuple[Node, Node | None]]:
     if body.type != "statement_block":
         return [(body, body)]
     out: list[tuple[Node, Node | None]] = []
-    for n in iter_descendants(body, skip_functions=True):
-        if n.type == "return_statement":
-            value = next((c for c in n.named_children if c.type != "comment"), None)
-            out.append((n, value))
+    if _RETURNS is not None:
+        i = bisect.bisect_left(_RETURN_STARTS, body.start_byte)
+        j = bisect.bisect_left(_RETURN_STARTS, body.end_byte)
+        candidates = [n for n in _RETURNS[i:j] if _owned_by(n, body)]
+    else:
+        candidates = [n for n in iter_descendants(body, skip_functions=True) if n.type == "return_statement"]
+    for n in candidates:
+        value = next((c for c in n.named_children if c.type != "comment"), None)
+        out.append((n, value))
     return out
+
+
+def _owned_by(node: Node, body: Node) -> bool:
+    """Whether ``node`` (inside ``body``) is not inside a function nested in ``body``."""
+    parent = node.parent
+    while parent is not None and parent != body:
+        if parent.type in FUNCTION_TYPES:
+            return False
+        parent = parent.parent
+    return parent is not None
 
 
 def _declarations_in(scope: Node) -> Iterator[Node]:

@@ -38,3 +38,20 @@ def test_arbitrary_bytes(tmp_path_factory, data):
     assert all(d.rule in ("syntax-error", "unreadable-file", "require-returns-validator", "no-filter-in-query",
                           "require-internal-reference", "index-name-convention", "http-action-cors",
                           "http-options-preflight", "invalid-suppression") for d in result.diagnostics)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab\n\u00e9\U0001f600", max_size=200), st.data())
+def test_span_agrees_with_position(text, data):
+    """``SourceFile.span`` has an inlined fast path for ASCII files; it must agree with
+    ``position`` (1-based line, 1-based UTF-16 column) everywhere."""
+    from convexlint.parsing import SourceFile, parse
+
+    raw = text.encode()
+    source = SourceFile("x.ts", raw, text, parse(raw, "x.ts"))
+    boundaries = [i for i in range(len(raw) + 1) if i == len(raw) or (raw[i] & 0xC0) != 0x80]
+    start = data.draw(st.sampled_from(boundaries))
+    end = data.draw(st.sampled_from([b for b in boundaries if b >= start]))
+    span = source.span(start, end)
+    assert (span.start_line, span.start_col) == source.position(start)
+    assert (span.end_line, span.end_col) == source.position(end)

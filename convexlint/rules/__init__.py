@@ -7,6 +7,7 @@ engine and the suppression parser and have records but no class.
 
 from __future__ import annotations
 
+from convexlint.records import META_RULES
 from convexlint.rules.base import FileContext, ProjectContext, Rule
 from convexlint.rules.explicit_table_ids import ExplicitTableIds
 from convexlint.rules.http_action_cors import HttpActionCors
@@ -114,6 +115,5 @@ IMPLEMENTATIONS: dict[str, type[Rule]] = {
 }
 
 #: Diagnostics the engine itself emits; always on unless ignored explicitly.
-META_RULES = ("syntax-error", "unreadable-file", "invalid-suppression", "unused-suppression")
 
 __all__ = ["IMPLEMENTATIONS", "META_RULES", "FileContext", "ProjectContext", "Rule"]

@@ -62,6 +62,10 @@ class Rule:
     #: or ``x.f()``) is in this set reach the listener (None = every call). The engine
     #: indexes calls by name once per file, so narrow listeners cost almost nothing.
     call_names: ClassVar[frozenset[str] | None] = None
+    #: When set, the rule's listeners can only report in files containing one of these
+    #: substrings (something every finding needs), so other files skip them: a few
+    #: substring tests per file are far cheaper than a listener call per string literal.
+    file_markers: ClassVar[tuple[str, ...] | None] = None
     #: Whether the rule needs the client code around the functions directory even when
     #: only some files were named (discovery then reads it as context).
     needs_client_code: ClassVar[bool] = False

@@ -34,6 +34,7 @@ def _deployment_url_text(substitution: Node) -> str:
 class HttpEndpointDomain(Rule):
     id = "http-endpoint-domain"
     listeners = {"template_string": "on_template", "string": "on_string"}
+    file_markers = ("convex.cloud", "_CONVEX_URL")  # _LITERAL's domain, _CLIENT_URL's name
 
     def on_template(self, node: Node, file: FileContext) -> None:
         if file.is_test:

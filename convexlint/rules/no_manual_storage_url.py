@@ -19,6 +19,7 @@ _PATTERN = re.compile(r"\.convex\.(cloud|site)/(api/)?storage/|/api/storage/\$\{
 class NoManualStorageUrl(Rule):
     id = "no-manual-storage-url"
     listeners = {"template_string": "on_string", "string": "on_string"}
+    file_markers = ("storage/",)  # in every alternative of _PATTERN
 
     def on_string(self, node: Node, file: FileContext) -> None:
         if not _PATTERN.search(text(node)):
