@@ -35,9 +35,11 @@ class Severity(enum.IntEnum):
         return self.name.lower()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Span:
-    """A region of one source file (see the module docstring for units)."""
+    """A region of one source file (see the module docstring for units). Treat it as
+    immutable: it is hashable, but not ``frozen`` because frozen dataclasses are several
+    times slower to create and the model creates one for nearly every fact."""
 
     start_byte: int
     end_byte: int

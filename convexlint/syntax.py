@@ -40,9 +40,15 @@ _SCOPE_TYPES = frozenset({"statement_block", "program", "switch_body"}) | FUNCTI
 
 def text(node: Node | None) -> str:
     """The node's source text (UTF-8 decoded), or ``""`` for None."""
-    if node is None or node.text is None:
+    if node is None:
         return ""
-    return node.text.decode("utf-8", errors="replace")
+    raw = node.text
+    if raw is None:
+        return ""
+    try:
+        return raw.decode()  # node boundaries fall between characters of valid UTF-8
+    except UnicodeDecodeError:
+        return raw.decode("utf-8", errors="replace")
 
 
 def unwrap(node: Node | None) -> Node | None:

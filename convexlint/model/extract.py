@@ -126,6 +126,16 @@ def function_reference(node: Node | None, source: SourceFile) -> FunctionRefFact
     or not bound in the file at all (snippets often omit the import); a local variable of
     that name is ``"other"``. Anything that is not a static member path gives None.
     """
+    if node is None:
+        return None
+    key = ("ref", node.id)  # the collector and several rules ask about the same arguments
+    if key in _MEMO:
+        return _MEMO[key]  # type: ignore[return-value]
+    result = _MEMO[key] = _function_reference(node, source)
+    return result
+
+
+def _function_reference(node: Node | None, source: SourceFile) -> FunctionRefFact | None:
     node = unwrap(node)
     parts = member_path(node)
     if node is None or not parts or len(parts) < 2:
@@ -561,6 +571,7 @@ class FactCollector:
     def _events_in(self, fn: Node) -> list[Event]:
         src = self.source
         events: list[Event] = []
+        may_use_promise = "Promise" in src.text  # skips a walk up from every call in most files
         for call in self._slice(self._call_starts, self._calls, fn.start_byte, fn.end_byte):
             callee = call.child_by_field_name("function")
             path = member_path(callee) if callee is not None else None
@@ -600,7 +611,7 @@ class FactCollector:
                     detail,
                     ref,
                     awaited=_is_awaited(call),
-                    in_all=_in_promise_all(call, fn),
+                    in_all=may_use_promise and _in_promise_all(call, fn),
                     block=_enclosing_block(call),
                 )
             )
