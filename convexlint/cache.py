@@ -8,11 +8,14 @@ enabled rules, so any change to those starts afresh:
 - ``index.json``: for each file, its size, mtime (ns), inode and content digest, so an
   unchanged file is not even read (a file modified less than ``RACY_NS`` before it was
   read is never trusted by its stat, as git does with "racily clean" entries); and the
-  final result of the last run with the key of its whole input (every file's content
-  key, what was named, the generated ``env``), replayed when nothing changed.
-- ``entries.jsonl``: one line per file content key, ``<key> <payload>``, the payload being
-  the per-file outcome (facts, listener diagnostics, suppressions) in the
-  ``convexlint.codec`` encoding. Decoded only when the run's input changed; project rules
+  final results of the last ``RUNS_KEPT`` runs, each under the key of its whole input
+  (every file's content key, what was named, the generated ``env``), replayed when
+  nothing changed.
+- ``entries.jsonl``: a log of lines ``<key>\t<rel path as JSON>\t<payload>``, the key
+  naming a file's content and how it was linted, the payload its outcome (facts,
+  listener diagnostics, suppressions) in the ``convexlint.codec`` encoding. A run
+  appends its new entries; the file is rewritten without stale lines once they would
+  outnumber the live ones. A torn line (a run killed while appending) decodes as a miss. Decoded only when the run's input changed; project rules
   are then recomputed from every file's facts, so a change to ``schema.ts`` or a wrapper in
   ``convex/lib`` re-judges every file that depends on it.
 
@@ -31,6 +34,8 @@ from pathlib import Path
 from typing import Any
 
 FORMAT = 3
+#: Whole-run results kept (a full run and a few partial ones, e.g. a pre-commit hook's).
+RUNS_KEPT = 4
 #: A file whose mtime is this close to the moment it was read is hashed again next time.
 RACY_NS = 2_000_000_000
 
@@ -54,18 +59,20 @@ class Cache:
         self.fingerprint = run_fingerprint
         self.header = json.dumps({"format": FORMAT, "fingerprint": run_fingerprint}, separators=(",", ":"))
         self.files: dict[str, list] = {}
-        self.run: list | None = None
-        self._entries: dict[str, str] | None = None  # loaded on first get()
-        self._new: dict[str, str] = {}
+        self.runs: dict[str, str] = {}  # run key -> payload, oldest first
+        self._entries: dict[str, tuple[str, str]] | None = None  # key -> (rel, payload), loaded on first get()
+        self._new: dict[str, tuple[str, str]] = {}
         self._used: set[str] = set()
+        self._lines = 0  # entry lines in the entries file (stale ones included)
+        self._appendable = False  # the entries file exists with this run's header
         self._index_dirty = False
         index = self._read("index.json")
         if index is not None:
             try:
                 data = json.loads(index)
-                files, run = data["files"], data["run"]
-                if isinstance(files, dict) and (run is None or (isinstance(run, list) and len(run) == 2)):
-                    self.files, self.run = files, run
+                files, runs = data["files"], data["runs"]
+                if isinstance(files, dict) and isinstance(runs, dict):
+                    self.files, self.runs = files, runs
             except (ValueError, TypeError, KeyError):
                 pass
 
@@ -109,49 +116,76 @@ class Cache:
         if self._entries is None:
             self._entries = {}
             body = self._read("entries.jsonl")
-            for line in (body or "").splitlines():
-                k, _, payload = line.partition(" ")
-                if payload:
-                    self._entries[k] = payload
-        payload = self._entries.get(key)
-        if payload is not None:
-            self._used.add(key)
-        return payload
+            self._appendable = body is not None
+            lines = (body or "").splitlines()
+            self._lines = len(lines)
+            for line in lines:
+                parts = line.split("\t", 2)
+                if len(parts) == 3:
+                    try:
+                        self._entries[parts[0]] = (json.loads(parts[1]), parts[2])
+                    except ValueError:
+                        continue
+        entry = self._entries.get(key)
+        if entry is None:
+            return None
+        self._used.add(key)
+        return entry[1]
 
-    def put(self, key: str, payload: str) -> None:
-        self._new[key] = payload
+    def put(self, key: str, rel: str, payload: str) -> None:
+        self._new[key] = (rel, payload)
         self._used.add(key)
 
     # -- whole run -----------------------------------------------------------------------
 
     def run_result(self, run_key: str) -> str | None:
         """The stored result of a run with exactly this input, else None."""
-        if self.run is not None and self.run[0] == run_key and isinstance(self.run[1], str):
-            return self.run[1]
-        return None
+        payload = self.runs.get(run_key)
+        return payload if isinstance(payload, str) else None
 
     def set_run_result(self, run_key: str, payload: str) -> None:
-        if self.run != [run_key, payload]:
-            self.run = [run_key, payload]
+        if self.runs.get(run_key) != payload:
+            self.runs.pop(run_key, None)
+            self.runs[run_key] = payload
+            while len(self.runs) > RUNS_KEPT:
+                del self.runs[next(iter(self.runs))]
             self._index_dirty = True
 
-    def save(self, live: set[str] | None = None) -> None:
-        """Write what changed, atomically. ``files`` entries not in ``live`` (rel paths of
-        this run) are dropped; per-file entries not used in this run are dropped when the
-        entries file is rewritten. Failures (read-only directory, full disk) are ignored:
-        the cache is an optimisation."""
-        if live is not None and any(rel not in live for rel in self.files):
-            self.files = {rel: v for rel, v in self.files.items() if rel in live}
-            self._index_dirty = True
+    def save(self, root: Path, live: set[str]) -> None:
+        """Write what changed (the index atomically; entries see ``_save_entries``). ``live``: the rel paths (under ``root``) this run
+        read. Stale data is dropped: entries of a live path not used by this run (its old
+        contents) and anything about paths that no longer exist; what belongs to files this
+        run did not read is kept, so linting a few files does not forget the rest.
+        Failures (read-only directory, full disk) are ignored: the cache is an optimisation."""
+
+        def keep(rel: str) -> bool:
+            return rel in live or os.path.exists(root / rel)
+
         try:
-            if self._new or (self._entries is not None and len(self._used) != len(self._entries)):
-                old = self._entries or {}
-                lines = [f"{k} {self._new.get(k) or old[k]}" for k in sorted(self._used) if k in self._new or k in old]
-                self._write("entries.jsonl", "\n".join(lines))
+            if self._entries is not None:
+                self._save_entries(live, keep)
             if self._index_dirty:
-                self._write("index.json", json.dumps({"files": self.files, "run": self.run}, separators=(",", ":")))
+                self.files = {rel: v for rel, v in self.files.items() if keep(rel)}
+                self._write("index.json", json.dumps({"files": self.files, "runs": self.runs}, separators=(",", ":")))
         except (OSError, TypeError, ValueError):
             pass  # the cache is an optimisation; never fail a run over it
+
+    def _save_entries(self, live: set[str], keep) -> None:
+        """Append this run's new entries to the entries file (a log: on load, later lines
+        win), or rewrite it with only the live entries once stale lines would outnumber
+        them (compaction)."""
+        assert self._entries is not None
+        entries = {k: v for k, v in self._entries.items() if k in self._used or (v[0] not in live and keep(v[0]))}
+        entries.update(self._new)
+        stale = self._lines + len(self._new) - len(entries)
+        if self._appendable and stale <= max(len(entries), 64):
+            if self._new:
+                lines = "".join(f"\n{k}\t{json.dumps(rel)}\t{payload}" for k, (rel, payload) in self._new.items())
+                with open(self.directory / "entries.jsonl", "a", encoding="utf-8") as f:
+                    f.write(lines)  # one write: concurrent runs do not interleave within a line
+            return
+        lines = "\n".join(f"{k}\t{json.dumps(rel)}\t{payload}" for k, (rel, payload) in sorted(entries.items()))
+        self._write("entries.jsonl", lines)
 
     def _write(self, name: str, body: str) -> None:
         self.directory.mkdir(parents=True, exist_ok=True)

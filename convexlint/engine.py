@@ -347,14 +347,14 @@ class Linter:
             cache = Cache(cache_dir, self.cache_fingerprint())
             keys = self._cache_keys(cache, included, rels)
             run_key = self._run_key(included, rels, keys)
-            diagnostics = self._replay(cache.run_result(run_key))
+            diagnostics = self._replay(cache.run_result(run_key)) if run_key is not None else None
             if diagnostics is None:
-                outcomes = self._cached_outcomes(cache, included, keys, jobs)
+                outcomes = self._cached_outcomes(cache, included, rels, keys, jobs)
                 diagnostics = self._judge(outcomes)
-                cache.set_run_result(
-                    run_key, json.dumps([self._encode_diagnostic(d, True) for d in diagnostics], separators=(",", ":"))
-                )
-            cache.save(live=set(rels))
+                if run_key is not None:
+                    encoded = [self._encode_diagnostic(d, True) for d in diagnostics]
+                    cache.set_run_result(run_key, json.dumps(encoded, separators=(",", ":")))
+            cache.save(self.cwd, live=set(rels))
         return LintResult(
             diagnostics=diagnostics,
             files_checked=sum(1 for t in included if t.report),
@@ -397,7 +397,9 @@ class Linter:
         except DECODE_ERRORS:
             return None
 
-    def _cached_outcomes(self, cache, targets: list[Target], keys: list[str | None], jobs: int | None) -> list[_FileOutcome]:
+    def _cached_outcomes(
+        self, cache, targets: list[Target], rels: list[str], keys: list[str | None], jobs: int | None
+    ) -> list[_FileOutcome]:
         """Per-file outcomes, decoded from ``cache`` where the file is unchanged."""
         from convexlint.codec import DECODE_ERRORS
 
@@ -415,7 +417,7 @@ class Linter:
         for i, (outcome, payload) in zip(misses, self._lint_files([targets[i] for i in misses], jobs, want_payloads=True)):
             outcomes[i] = outcome
             if keys[i] is not None and payload is not None:
-                cache.put(keys[i], payload)
+                cache.put(keys[i], rels[i], payload)
         return outcomes  # type: ignore[return-value]
 
     def _judge(self, outcomes: list[_FileOutcome]) -> list[Diagnostic]:

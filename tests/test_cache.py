@@ -104,7 +104,7 @@ def test_corrupt_entry_is_recomputed(tmp_path, payload):
     cache = tmp_path / ".cache"
     lint(tmp_path, cache)
     header, _, body = (cache / "entries.jsonl").read_text().partition("\n")
-    lines = [line.partition(" ")[0] + " " + payload for line in body.splitlines()]
+    lines = ["\t".join(line.split("\t")[:2] + [payload]) for line in body.splitlines()]
     (cache / "entries.jsonl").write_text(header + "\n" + "\n".join(lines))
     (cache / "index.json").unlink()  # forget the replayable result, so the entries are read
     assert [r for _, _, r in lint(tmp_path, cache)] == ["require-returns-validator"]
@@ -116,9 +116,23 @@ def test_corrupt_run_result_is_recomputed(tmp_path):
     lint(tmp_path, cache)
     header, _, body = (cache / "index.json").read_text().partition("\n")
     data = json.loads(body)
-    data["run"][1] = '[["no-such-rule", 9, "x", [0], null, "p"]]'
+    data["runs"] = {key: '[["no-such-rule", 9, "x", [0], null, "p"]]' for key in data["runs"]}
     (cache / "index.json").write_text(header + "\n" + json.dumps(data))
     assert [r for _, _, r in lint(tmp_path, cache)] == ["require-returns-validator"]
+
+
+def test_linting_some_files_keeps_what_the_cache_knows_of_the_others(tmp_path, monkeypatch):
+    """A pre-commit hook lints the changed files; the next full run must still reuse the rest."""
+    write_files(tmp_path, {"convex/schema.ts": SCHEMA.replace("{index}", "by_title"), "convex/posts.ts": POSTS, "convex/other.ts": POSTS})
+    cache = tmp_path / ".cache"
+    full = lint(tmp_path, cache)
+    settings = Settings(load_records(), None, cwd=tmp_path)
+    Linter(settings, tmp_path).run(discover([tmp_path / "convex/other.ts"]), cache_dir=cache)
+    parsed = []
+    real_parse = engine.parse
+    monkeypatch.setattr(engine, "parse", lambda data, name: parsed.append(name) or real_parse(data, name))
+    assert lint(tmp_path, cache) == full
+    assert parsed == []
 
 
 def test_recently_modified_files_are_not_trusted_by_stat(tmp_path):
@@ -156,3 +170,26 @@ def test_suppressions_survive_the_cache(tmp_path):
     cold = lint(tmp_path, cache)
     assert [r for _, _, r in cold] == ["invalid-suppression"]
     assert lint(tmp_path, cache) == cold
+
+
+def _entry_lines(cache):
+    return (cache / "entries.jsonl").read_text().partition("\n")[2].splitlines()
+
+
+def test_new_entries_are_appended_and_stale_ones_compacted(tmp_path):
+    write_files(tmp_path, {"convex/schema.ts": SCHEMA.replace("{index}", "by_title"), "convex/posts.ts": POSTS, "convex/other.ts": POSTS})
+    cache = tmp_path / ".cache"
+    lint(tmp_path, cache)
+    first = _entry_lines(cache)
+    assert len(first) == 3
+    write_files(tmp_path, {"convex/other.ts": POSTS + "// edited\n"})
+    lint(tmp_path, cache)
+    assert _entry_lines(cache)[:3] == first and len(_entry_lines(cache)) == 4  # one line appended
+    with open(cache / "entries.jsonl", "a") as f:
+        f.write('\nabc\t"convex/other.ts"\t[[1, 2')  # a run killed while appending
+    write_files(tmp_path, {"convex/other.ts": POSTS.replace("by_title", "by_nothing")})
+    assert lint(tmp_path, cache) == [("convex/other.ts", 6, "no-unknown-index")]
+    for i in range(80):
+        write_files(tmp_path, {"convex/other.ts": POSTS + f"// edit {i}\n"})
+        assert lint(tmp_path, cache) == []
+    assert len(_entry_lines(cache)) <= 3 + 64 + 1  # compacted: stale lines never outnumber live ones by much
