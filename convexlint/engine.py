@@ -10,6 +10,7 @@ import gc
 import json
 import os
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -227,23 +228,30 @@ class Linter:
         self, targets: list[Target], jobs: int | None, want_payloads: bool
     ) -> list[tuple[_FileOutcome, str | None]]:
         """``(outcome, encoded outcome or None)`` per target, in order. Workers always send
-        the encoding (which the cache stores as it is); in-process outcomes are encoded
-        only when ``want_payloads``."""
+        the encoding (which the cache stores as it is), decoded here as each chunk arrives
+        while the workers go on; in-process outcomes are encoded only when
+        ``want_payloads``. If worker processes cannot be started or die, the rest is
+        linted in this process."""
         jobs = jobs if jobs is not None else (os.cpu_count() or 1)
+        out: list[tuple[_FileOutcome, str | None]] = []
         if jobs > 1 and len(targets) >= PARALLEL_THRESHOLD:
-            payloads = self._in_workers(targets, jobs)
-            if payloads is not None:
-                return [(self.decode(t, p), p) for t, p in zip(targets, payloads)]
-        out = []
-        for t in targets:
+            from concurrent.futures.process import BrokenProcessPool
+
+            try:
+                for payload in self._in_workers(targets, jobs):
+                    out.append((self.decode(targets[len(out)], payload), payload))
+            except (OSError, BrokenProcessPool):
+                pass  # no processes available: go on in this one
+        for t in targets[len(out) :]:
             outcome = self.lint_file(t)
             out.append((outcome, self.encode(outcome) if want_payloads else None))
         return out
 
-    def _in_workers(self, targets: list[Target], jobs: int) -> list[str] | None:
-        """Encoded outcomes from ``jobs`` worker processes; None when processes cannot be
-        started (the caller then stays in this process). Workers are forked where that is
-        safe (Linux: this process has no threads), so they start with everything imported."""
+    def _in_workers(self, targets: list[Target], jobs: int) -> Iterator[str]:
+        """Encoded outcomes, in ``targets`` order, from ``jobs`` worker processes. Workers
+        are forked where that is safe (Linux, and this process has no threads), so they
+        start with everything imported; raises ``OSError`` or ``BrokenProcessPool``
+        when processes cannot be started or die."""
         import concurrent.futures
         import multiprocessing
         import sys
@@ -252,16 +260,14 @@ class Linter:
         size = max(8, len(targets) // (jobs * 4))
         chunks = [targets[i : i + size] for i in range(0, len(targets), size)]
         method = "fork" if sys.platform == "linux" and threading.active_count() == 1 else "spawn"
-        try:
-            with concurrent.futures.ProcessPoolExecutor(
-                max_workers=jobs,
-                mp_context=multiprocessing.get_context(method),
-                initializer=_worker_init,
-                initargs=(self.settings, self.cwd),
-            ) as pool:
-                return [p for chunk in pool.map(_worker_lint, chunks) for p in chunk]
-        except (OSError, concurrent.futures.process.BrokenProcessPool):
-            return None
+        with concurrent.futures.ProcessPoolExecutor(
+            max_workers=jobs,
+            mp_context=multiprocessing.get_context(method),
+            initializer=_worker_init,
+            initargs=(self.settings, self.cwd),
+        ) as pool:
+            for chunk in pool.map(_worker_lint, chunks):
+                yield from chunk
 
     # -- the encoding workers and the cache use -----------------------------------------
 

@@ -36,3 +36,29 @@ def test_output_is_identical_across_jobs(tmp_path):
         outputs[jobs] = r.stdout
     assert outputs["1"] == outputs["2"] == outputs["3"]
     assert outputs["1"].count('"rule": "no-filter-in-query"') == 80
+
+
+def test_workers_dying_midway_lose_nothing(tmp_path, monkeypatch):
+    """If worker processes die (or cannot start), the files they did not finish are
+    linted in the main process: same result, no traceback."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    import convexlint.engine as engine
+    from convexlint.config import Settings
+    from convexlint.discovery import discover
+    from convexlint.records import load_records
+
+    write_files(tmp_path, {f"convex/m{n}.ts": FN.format(n=n) for n in range(6)})
+    linter = engine.Linter(Settings(load_records(), None, cwd=tmp_path), tmp_path)
+    targets = discover([tmp_path])
+    serial = linter.run(targets, jobs=1).diagnostics
+
+    def dying_workers(self, targets, jobs):
+        for t in targets[:3]:
+            yield self.encode(self.lint_file(t))
+        raise BrokenProcessPool("a worker died")
+
+    monkeypatch.setattr(engine, "PARALLEL_THRESHOLD", 1)
+    monkeypatch.setattr(engine.Linter, "_in_workers", dying_workers)
+    assert linter.run(targets, jobs=2).diagnostics == serial
+    assert len(serial) >= 6
