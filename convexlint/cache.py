@@ -60,7 +60,8 @@ class Cache:
         self.header = json.dumps({"format": FORMAT, "fingerprint": run_fingerprint}, separators=(",", ":"))
         self.files: dict[str, list] = {}
         self.runs: dict[str, str] = {}  # run key -> payload, oldest first
-        self._entries: dict[str, tuple[str, str]] | None = None  # key -> (rel, payload), loaded on first get()
+        self._entries: dict[str, str] | None = None  # key -> rel, loaded on first get()
+        self._payloads: dict[str, str] = {}  # key -> payload not yet taken by get()
         self._new: dict[str, tuple[str, str]] = {}
         self._used: set[str] = set()
         self._lines = 0  # entry lines in the entries file (stale ones included)
@@ -112,25 +113,33 @@ class Cache:
 
     # -- per-file entries ----------------------------------------------------------------
 
+    def _load_entries(self) -> dict[str, tuple[str, str]]:
+        """``key -> (rel, payload)`` from the entries file (later lines win)."""
+        entries: dict[str, tuple[str, str]] = {}
+        body = self._read("entries.jsonl")
+        self._appendable = body is not None
+        lines = (body or "").splitlines()
+        self._lines = len(lines)
+        for line in lines:
+            parts = line.split("\t", 2)
+            if len(parts) == 3:
+                try:
+                    entries[parts[0]] = (json.loads(parts[1]), parts[2])
+                except ValueError:
+                    continue
+        return entries
+
     def get(self, key: str) -> str | None:
+        """The payload stored under ``key``, at most once per run (it is then dropped from
+        memory; a compaction reads it from the file again)."""
         if self._entries is None:
-            self._entries = {}
-            body = self._read("entries.jsonl")
-            self._appendable = body is not None
-            lines = (body or "").splitlines()
-            self._lines = len(lines)
-            for line in lines:
-                parts = line.split("\t", 2)
-                if len(parts) == 3:
-                    try:
-                        self._entries[parts[0]] = (json.loads(parts[1]), parts[2])
-                    except ValueError:
-                        continue
-        entry = self._entries.get(key)
-        if entry is None:
-            return None
-        self._used.add(key)
-        return entry[1]
+            loaded = self._load_entries()
+            self._entries = {k: rel for k, (rel, _) in loaded.items()}
+            self._payloads = {k: payload for k, (_, payload) in loaded.items()}
+        payload = self._payloads.pop(key, None)
+        if payload is not None:
+            self._used.add(key)
+        return payload
 
     def put(self, key: str, rel: str, payload: str) -> None:
         self._new[key] = (rel, payload)
@@ -175,15 +184,17 @@ class Cache:
         win), or rewrite it with only the live entries once stale lines would outnumber
         them (compaction)."""
         assert self._entries is not None
-        entries = {k: v for k, v in self._entries.items() if k in self._used or (v[0] not in live and keep(v[0]))}
-        entries.update(self._new)
-        stale = self._lines + len(self._new) - len(entries)
-        if self._appendable and stale <= max(len(entries), 64):
+        kept = {k for k, rel in self._entries.items() if k in self._used or (rel not in live and keep(rel))}
+        kept.update(self._new)
+        stale = self._lines + len(self._new) - len(kept)
+        if self._appendable and stale <= max(len(kept), 64):
             if self._new:
                 lines = "".join(f"\n{k}\t{json.dumps(rel)}\t{payload}" for k, (rel, payload) in self._new.items())
                 with open(self.directory / "entries.jsonl", "a", encoding="utf-8") as f:
                     f.write(lines)  # one write: concurrent runs do not interleave within a line
             return
+        entries = {k: v for k, v in self._load_entries().items() if k in kept}
+        entries.update(self._new)
         lines = "\n".join(f"{k}\t{json.dumps(rel)}\t{payload}" for k, (rel, payload) in sorted(entries.items()))
         self._write("entries.jsonl", lines)
 
