@@ -34,7 +34,7 @@ import pathspec
 import yaml
 
 from convexlint.diagnostics import Severity
-from convexlint.records import CATEGORIES, META_RULES, RuleRecord
+from convexlint.records import CATEGORIES, META_RULES, YAML_LOADER, RuleRecord
 
 CONFIG_NAMES = ("convexlint.yaml", ".convexlint.yaml")
 SEVERITIES = ["error", "warning", "info", "off"]
@@ -144,7 +144,7 @@ def load_config_file(path: Path) -> Config:
         prefix = "tool.convexlint"
     else:
         try:
-            data = yaml.load(raw, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+            data = yaml.load(raw, Loader=YAML_LOADER)
         except yaml.YAMLError as exc:
             raise ConfigError(f"{label}: invalid YAML: {exc}") from exc
         if data is None:

@@ -131,7 +131,6 @@ class Linter:
     def lint_file(self, target: Target) -> _FileOutcome:
         rel = rel_path(target.path, self.cwd)
         outcome = _FileOutcome(target, rel, None, [], None)
-        reset_memo()
         empty = Span(0, 0, 1, 1, 1, 1)
         try:
             data = target.path.read_bytes()
@@ -272,20 +271,23 @@ class Linter:
     # -- the encoding workers and the cache use -----------------------------------------
 
     def _encode_diagnostic(self, d: Diagnostic, with_path: bool) -> list:
+        from convexlint.codec import encoder
+
         record = self.records.get(d.rule)
         help = None if record is not None and d.help == record.help and d.url == record.url else [d.help, d.url]
-        span = d.span
-        plain = [d.rule, int(d.severity), d.message, [span.start_byte, span.end_byte, span.start_line, span.start_col, span.end_line, span.end_col], help]
+        plain = [d.rule, int(d.severity), d.message, encoder(Span)(d.span), help]
         if with_path:
             plain.append(d.path)
         return plain
 
     def _decode_diagnostic(self, plain: list, path: str | None = None) -> Diagnostic:
+        from convexlint.codec import decoder
+
         rule, severity, message, span, help = plain[:5]
         if help is None:
             record = self.records[rule]
             help = [record.help, record.url]
-        return Diagnostic(rule, Severity(severity), message, path if path is not None else plain[5], Span(*span), *help)
+        return Diagnostic(rule, Severity(severity), message, path if path is not None else plain[5], decoder(Span)(span), *help)
 
     def encode(self, outcome: _FileOutcome) -> str:
         """One file's outcome as a JSON string (facts and suppressions in the ``codec``
@@ -341,8 +343,9 @@ class Linter:
         (None = no cache): the whole result when no input changed, else each unchanged
         file's outcome, with project rules recomputed from every file's facts."""
         start = time.perf_counter()
-        included = [t for t in targets if self.settings.is_included(rel_path(t.path, self.cwd))]
-        rels = [rel_path(t.path, self.cwd) for t in included]
+        all_rels = [rel_path(t.path, self.cwd) for t in targets]
+        pairs = [(t, rel) for t, rel in zip(targets, all_rels) if self.settings.is_included(rel)]
+        included, rels = [t for t, _ in pairs], [rel for _, rel in pairs]
         sources = SourceTexts({rel: t.path for rel, t in zip(rels, included) if t.report})
         if cache_dir is None:
             outcomes = self.lint_files(included, jobs)
