@@ -20,11 +20,10 @@ from tree_sitter import Query, QueryCursor
 from convexlint.config import Settings
 from convexlint.diagnostics import Diagnostic, LintResult, Severity, SourceTexts, Span
 from convexlint.discovery import Target
-from convexlint.model.extract import EVENT_NODE_TYPES, FactCollector, index_calls, is_test_file
+from convexlint.model.extract import EVENT_NODE_TYPES, FileScan, collect, index_calls, new_facts
 from convexlint.model.facts import FileFacts
 from convexlint.model.project import Project
 from convexlint.parsing import SourceFile, first_syntax_error, is_tsx, language, parse
-from convexlint.syntax import reset_memo
 from convexlint.records import RuleRecord
 from convexlint.rules import IMPLEMENTATIONS, FileContext, ProjectContext, Rule
 from convexlint.suppressions import FileSuppressions, parse_suppressions, unused
@@ -168,27 +167,28 @@ class Linter:
             )
 
         functions_dir = rel_path(target.functions_dir, self.cwd) if target.functions_dir is not None else None
-        collector = FactCollector(
-            source,
+        facts = new_facts(
+            rel,
             functions_dir=functions_dir,
             module=_module_name(target.path, target.functions_dir),
             is_server=target.is_server,
         )
         file_settings = self.settings.for_path(rel)
-        ctx = FileContext(source, target.is_server, lambda rid: self._options(rid, rel), is_test=is_test_file(rel))
         captures = QueryCursor(combined_query(is_tsx(rel), self.node_types)).captures(tree.root_node)
         # captures() groups by capture name in arbitrary order: restore document order once.
         by_type = {t: sorted(nodes, key=lambda n: n.start_byte) for t, nodes in captures.items()}
-        reset_memo(by_type.get("return_statement", []))
         calls = by_type.get("call_expression", [])
         calls_by_name = index_calls(calls)
-        for node in calls:
-            collector.on_call(node)
-        collector.set_call_index(calls_by_name)
-        for node in by_type.get("arg_member", ()):
-            collector.on_arg_member(node)
-        for node in sorted((n for t in EVENT_NODE_TYPES for n in by_type.get(t, ())), key=lambda n: n.start_byte):
-            collector.on_node(node)
+        scan = FileScan(
+            source,
+            facts,
+            calls=calls,
+            calls_by_name=calls_by_name,
+            arg_members=by_type.get("arg_member", []),
+            others=sorted((n for t in EVENT_NODE_TYPES for n in by_type.get(t, ())), key=lambda n: n.start_byte),
+            returns=by_type.get("return_statement", []),
+        )
+        ctx = FileContext(source, target.is_server, lambda rid: self._options(rid, rel), scan, is_test=facts.is_test)
         filtered: dict[str, bool] = {}  # rule id -> its file_markers rule this file out
         for node_type, listeners in self.dispatch.items():
             nodes = by_type.get(node_type)
@@ -210,7 +210,7 @@ class Linter:
                     continue
                 for node in nodes:
                     listener(node, ctx)
-        outcome.facts = collector.finish()
+        outcome.facts = collect(scan)
         outcome.diagnostics.extend(ctx.diagnostics)
         outcome.suppressions = parse_suppressions(source, by_type.get("comment", []), set(self.records))
         return outcome

@@ -138,42 +138,25 @@ def call_arguments(call: Node) -> list[Node]:
     return [a for a in args.named_children if a.type != "comment"]
 
 
-#: Per-file memo of pure questions asked by several listeners about the same node
-#: (node ids are unique within one tree; the engine resets it for every file).
-_MEMO: dict[tuple[str, int], object] = {}
-#: The current file's ``return_statement`` nodes in document order and their start bytes,
-#: when the engine captured them with its query (see ``reset_memo``).
-_RETURNS: list[Node] | None = None
-_RETURN_STARTS: list[int] = []
+class NodesByPosition:
+    """Nodes of one file in document order, sliced by byte range in O(log n).
 
+    The engine's single query pass captures each node type once per file; extractors and
+    rules then ask for the nodes inside a function (``within``) instead of walking it.
+    """
 
-def reset_memo(return_statements: list[Node] | None = None) -> None:
-    """Start a new file: forget the memo. ``return_statements``: every return statement
-    of the file in document order, so ``return_expressions`` need not walk function
-    bodies (None: it walks them)."""
-    global _RETURNS, _RETURN_STARTS
-    _MEMO.clear()
-    _RETURNS = return_statements
-    _RETURN_STARTS = [n.start_byte for n in return_statements] if return_statements is not None else []
+    __slots__ = ("nodes", "starts")
+
+    def __init__(self, nodes: list[Node]):
+        self.nodes = nodes  # sorted by start byte
+        self.starts = [n.start_byte for n in nodes]
+
+    def within(self, start: int, end: int) -> list[Node]:
+        """The nodes that start at or after byte ``start`` and before byte ``end``."""
+        return self.nodes[bisect.bisect_left(self.starts, start) : bisect.bisect_left(self.starts, end)]
 
 
 def member_path(node: Node | None) -> list[str] | None:
-    """``a.b.c`` -> ``["a", "b", "c"]``; None if any part is computed or not a name.
-
-    ``this.x`` gives ``["this", "x"]``. Optional chaining (``a?.b``) is treated like ``a.b``.
-    """
-    if node is None:
-        return None
-    key = ("path", node.id)
-    if key in _MEMO:
-        cached = _MEMO[key]
-        return list(cached) if cached is not None else None  # type: ignore[arg-type]
-    result = _member_path(node)
-    _MEMO[key] = tuple(result) if result is not None else None
-    return result
-
-
-def _member_path(node: Node | None) -> list[str] | None:
     """``a.b.c`` -> ``["a", "b", "c"]``; None if any part is computed or not a name.
 
     ``this.x`` gives ``["this", "x"]``. Optional chaining (``a?.b``) is treated like ``a.b``.
@@ -198,14 +181,6 @@ def _member_path(node: Node | None) -> list[str] | None:
 
 def callee_method(call: Node) -> tuple[str | None, Node | None]:
     """For ``recv.method(...)``: ``("method", recv)``; otherwise ``(None, None)``."""
-    key = ("callee", call.id)
-    cached = _MEMO.get(key)
-    if cached is None:
-        cached = _MEMO[key] = _callee_method(call)
-    return cached  # type: ignore[return-value]
-
-
-def _callee_method(call: Node) -> tuple[str | None, Node | None]:
     fn = call.child_by_field_name("function")
     if fn is None or fn.type != "member_expression":
         return None, None
@@ -274,11 +249,13 @@ def iter_descendants(node: Node, *, skip_functions: bool = False) -> Iterator[No
             stack.extend(reversed(n.children))
 
 
-def return_expressions(fn: Node) -> list[tuple[Node, Node | None]]:
+def return_expressions(fn: Node, returns: NodesByPosition | None = None) -> list[tuple[Node, Node | None]]:
     """``(return_statement_or_body, returned_expression)`` for each return path of ``fn``.
 
     An expression-bodied arrow function yields ``(body, body)``. Returns inside nested
     functions are not the function's own and are skipped. ``return;`` gives ``(stmt, None)``.
+    ``returns``: the file's ``return_statement`` nodes, when the caller has them, so the
+    body need not be walked.
     """
     body = function_body(fn)
     if body is None:
@@ -286,10 +263,8 @@ def return_expressions(fn: Node) -> list[tuple[Node, Node | None]]:
     if body.type != "statement_block":
         return [(body, body)]
     out: list[tuple[Node, Node | None]] = []
-    if _RETURNS is not None:
-        i = bisect.bisect_left(_RETURN_STARTS, body.start_byte)
-        j = bisect.bisect_left(_RETURN_STARTS, body.end_byte)
-        candidates = [n for n in _RETURNS[i:j] if _owned_by(n, body)]
+    if returns is not None:
+        candidates = [n for n in returns.within(body.start_byte, body.end_byte) if _owned_by(n, body)]
     else:
         candidates = [n for n in iter_descendants(body, skip_functions=True) if n.type == "return_statement"]
     for n in candidates:

@@ -14,7 +14,7 @@ import posixpath
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from convexlint.model.extract import GENERIC_REGISTRARS, REGISTRARS, is_generated_server
+from convexlint.model.vocabulary import REGISTRARS, builtin_registrar, is_generated_server
 from convexlint.model.facts import (
     FileFacts,
     FunctionFact,
@@ -189,7 +189,7 @@ class Project:
         if hops > _MAX_HOPS:
             return None
         if ref.kind == "builtin":
-            found = REGISTRARS.get(ref.name) or GENERIC_REGISTRARS.get(ref.name)
+            found = builtin_registrar(ref.name)
             return (*found, False, []) if found else None
         if ref.kind == "local":
             key = (facts.path, ref.name)

@@ -18,6 +18,8 @@ from typing import Any, Callable, ClassVar
 from tree_sitter import Node
 
 from convexlint.diagnostics import Diagnostic, Span
+from convexlint.model.extract.scan import FileScan
+from convexlint.model.facts import FunctionRefFact
 from convexlint.model.project import Project
 from convexlint.parsing import SourceFile
 from convexlint.records import RuleRecord
@@ -28,14 +30,21 @@ class FileContext:
     """One file as listeners see it.
 
     ``options(rule_id)`` gives that rule's resolved options for this file;
-    ``report`` records a diagnostic at a node or span (0-based byte offsets).
+    ``report`` records a diagnostic at a node or span (0-based byte offsets);
+    ``function_reference(node)`` answers "is this ``api.x.y``?" from the file's scan.
     """
 
     source: SourceFile
     is_server: bool
     options: Callable[[str], dict[str, Any]]
+    scan: FileScan
     is_test: bool = False
     diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    def function_reference(self, node: Node | None) -> FunctionRefFact | None:
+        """``api.a.b``/``internal.a.b``/``components.x.y`` as a reference (memoized per
+        file; see ``FileScan.function_reference``), or None."""
+        return self.scan.function_reference(node)
 
     def report(self, rule: "Rule", where: Node | Span, message: str, help: str | None = None) -> None:
         span = where if isinstance(where, Span) else self.source.node_span(where)

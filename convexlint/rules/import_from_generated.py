@@ -7,7 +7,7 @@ Registrars come from ``./_generated/server`` (typed with your schema), not
 
 from __future__ import annotations
 
-from convexlint.model.extract import GENERIC_REGISTRARS, REGISTRARS, is_generated_api
+from convexlint.model.vocabulary import builtin_registrar, is_generated_api
 from convexlint.model.project import Project
 from convexlint.rules.base import ProjectContext, Rule
 
@@ -20,7 +20,7 @@ class ImportFromGenerated(Rule):
             for imp in facts.imports:
                 if imp.imported is None or imp.type_only:
                     continue
-                if imp.source == "convex/server" and (imp.imported in REGISTRARS or imp.imported in GENERIC_REGISTRARS):
+                if imp.source == "convex/server" and builtin_registrar(imp.imported) is not None:
                     ctx.report(
                         self,
                         facts.path,

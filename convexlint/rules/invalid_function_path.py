@@ -4,7 +4,7 @@ Source: BE - the backend's ``check_valid_path_component`` accepts only ASCII let
 digits, ``_`` and ``.``, at most 64 characters. Path components under the functions directory may contain only letters,
 digits, ``_`` and ``.``, and be at most 64 characters; a hyphen (``my-file.ts``) fails the
 deploy. Only files Convex bundles as modules count: not ``foo.test.ts``,
-``auth.config.ts``, dot-files or ``schema.ts`` (see ``model.extract.is_entry_point``).
+``auth.config.ts``, dot-files or ``schema.ts`` (see ``model.extract.files.is_entry_point``).
 """
 
 from __future__ import annotations

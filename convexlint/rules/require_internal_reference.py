@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from tree_sitter import Node
 
-from convexlint.model.extract import function_reference
 from convexlint.model.project import Project
 from convexlint.rules.base import FileContext, ProjectContext, Rule
 from convexlint.syntax import call_arguments, callee_method, member_path
@@ -52,7 +51,7 @@ class RequireInternalReference(Rule):
         args = call_arguments(node)
         if len(args) <= index:
             return
-        ref = function_reference(args[index], file.source)
+        ref = file.function_reference(args[index])
         if ref is not None and ref.root == "api":
             file.report(self, ref.span, _message(call_text, ref.dotted))
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 from tree_sitter import Node
 
 from convexlint.syntax import (
+    NodesByPosition,
     call_arguments,
     callee_method,
     is_function,
@@ -230,13 +231,14 @@ def response_status(node: Node | None, depth: int = 0) -> str:
     return "unknown"
 
 
-def handler_responses(fn: Node) -> list[tuple[Node, str]]:
+def handler_responses(fn: Node, returns: NodesByPosition | None = None) -> list[tuple[Node, str]]:
     """``(returned_expression, status)`` for each return path of an httpAction handler.
 
     Bare ``return;`` paths are skipped (Convex rejects them at run time; not a CORS matter).
+    ``returns``: the file's return statements (see ``syntax.return_expressions``).
     """
     out = []
-    for _stmt, value in return_expressions(fn):
+    for _stmt, value in return_expressions(fn, returns):
         if value is None:
             continue
         out.append((value, response_status(value)))

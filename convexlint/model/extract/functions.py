@@ -1,0 +1,267 @@
+"""Registered functions (``registrar({ args, returns, handler })`` or the old
+``registrar(handler)`` form), what their handlers do (events), and module-level helper
+functions (to follow access checks through them).
+
+Source: Convex's registration API (``args``/``returns``/``handler``; ``ctx.db``,
+``ctx.scheduler``, ``ctx.run*``, ``ctx.auth``).
+"""
+
+from __future__ import annotations
+
+from tree_sitter import Node
+
+from convexlint.model.extract.cors import handler_responses
+from convexlint.model.extract.modules import binding_of
+from convexlint.model.extract.scan import FileScan
+from convexlint.model.facts import Event, FunctionFact, HelperFact, RegistrarRef, ResponseFact
+from convexlint.model.vocabulary import DB_READS, DB_WRITES, RUN_KINDS
+from convexlint.syntax import (
+    FUNCTION_TYPES,
+    call_arguments,
+    is_function,
+    member_path,
+    object_properties,
+    resolve_binding,
+    resolve_value,
+    return_expressions,
+    text,
+    unwrap,
+)
+
+#: Expressions that certainly evaluate to something other than null/undefined.
+_DEFINITE_VALUES = frozenset({"string", "number", "true", "false", "object", "array", "template_string"})
+
+
+def add_function(
+    scan: FileScan, call: Node, callee: Node, registrar: str, kind: str | None, visibility: str | None, ref: RegistrarRef
+) -> int:
+    """Record the registration ``call`` as a ``FunctionFact``; returns its index in
+    ``facts.functions``. ``kind``/``visibility`` are None until the project resolves a
+    custom registrar."""
+    src = scan.source
+    local, exported = binding_of(scan, call)
+    args = call_arguments(call)
+    first = unwrap(args[0]) if args else None
+    syntax = "unknown"
+    has_args = has_returns = None
+    args_span = returns_span = None
+    handler: Node | None = None
+    args_kind = None
+    args_fields: dict[str, str] = {}
+    args_field_nodes: dict = {}
+    returns_text = None
+    if first is not None and first.type == "object":
+        syntax = "object"
+        props, unknown = object_properties(first)
+        has_args = True if "args" in props else (None if unknown else False)
+        has_returns = True if "returns" in props else (None if unknown else False)
+        if "args" in props:
+            args_span = src.node_span(props["args"])
+            args_kind, args_fields, args_field_nodes = validator_shape(props["args"])
+        if "returns" in props:
+            returns_span = src.node_span(props["returns"])
+            returns_text = text(unwrap(props["returns"]))
+        if "handler" in props:
+            handler = props["handler"]
+    elif first is not None and (is_function(first) or first.type == "identifier"):
+        syntax = "function" if is_function(first) else "unknown"
+        handler = first
+    fact = FunctionFact(
+        kind=kind,
+        visibility=visibility,
+        registrar=registrar,
+        local_name=local,
+        export_names=exported,
+        syntax=syntax,
+        has_args=has_args,
+        has_returns=has_returns,
+        span=src.node_span(call),
+        callee_span=src.node_span(callee),
+        args_span=args_span,
+        returns_span=returns_span,
+        registrar_ref=ref,
+        args_kind=args_kind,
+        args_fields=args_fields,
+        returns_text=returns_text,
+    )
+    if args_kind in ("object", "v.object"):
+        fact.args_field_spans = {k: src.node_span(v) for k, v in args_field_nodes.items()}
+    fn = None
+    if handler is not None:
+        fact.handler_span = src.node_span(handler)
+        fn = handler if handler.type == "method_definition" or is_function(handler) else resolve_value(handler)
+    if fn is not None and (is_function(fn) or fn.type == "method_definition"):
+        params = fn.child_by_field_name("parameters")
+        if params is not None:
+            fact.handler_params = sum(1 for p in params.named_children if p.type != "comment")
+        elif fn.child_by_field_name("parameter") is not None:
+            fact.handler_params = 1
+        values = [unwrap(v) for _, v in return_expressions(fn, scan.returns)]
+        fact.returns_value = any(v is not None and not _is_undefined(v) for v in values)
+        fact.returns_non_null = any(v is not None and v.type in _DEFINITE_VALUES for v in values)
+        fact.events = events_in(scan, fn)
+        fact.calls, _ = scan.calls_in(fn.start_byte, fn.end_byte)
+        if kind == "httpAction":
+            fact.responses = [ResponseFact(src.node_span(e), st) for e, st in handler_responses(fn, scan.returns)]
+    scan.facts.functions.append(fact)
+    return len(scan.facts.functions) - 1
+
+
+def events_in(scan: FileScan, fn: Node) -> list[Event]:
+    """What the function ``fn`` does, in document order (see ``facts.Event``)."""
+    src = scan.source
+    events: list[Event] = []
+    may_use_promise = "Promise" in src.text  # skips a walk up from every call in most files
+    for call in scan.calls.within(fn.start_byte, fn.end_byte):
+        callee = call.child_by_field_name("function")
+        path = member_path(callee) if callee is not None else None
+        if not path:
+            continue
+        kind = None
+        detail = path[-1]
+        ref = None
+        args = None
+        if len(path) >= 2 and (path[-2] == "db" or (path[-2] == "system" and len(path) >= 3 and path[-3] == "db")):
+            kind = "db_write" if detail in DB_WRITES else ("db_read" if detail in DB_READS else "db_access")
+        elif len(path) >= 2 and path[-2] == "scheduler":
+            kind = "scheduler"
+            args = call_arguments(call)
+            if detail in ("runAfter", "runAt") and len(args) > 1:
+                ref = scan.function_reference(args[1])
+        elif len(path) >= 2 and detail in RUN_KINDS:
+            kind = RUN_KINDS[detail]
+            args = call_arguments(call)
+            ref = scan.function_reference(args[0]) if args else None
+        elif path[-2:] == ["auth", "getUserIdentity"]:
+            kind = "auth"
+        elif path == ["Date", "now"]:
+            kind = "date_now"
+        elif path == ["Math", "random"]:
+            kind = "random"
+        elif path == ["fetch"]:
+            kind = "fetch"
+        if kind is None:
+            if _is_awaited(call):
+                events.append(Event("await", src.node_span(call), detail, awaited=True))
+            continue
+        events.append(
+            Event(
+                kind,
+                src.node_span(call),
+                detail,
+                ref,
+                awaited=_is_awaited(call),
+                in_all=may_use_promise and _in_promise_all(call, fn),
+                block=_enclosing_block(call),
+            )
+        )
+    for node in scan.others.within(fn.start_byte, fn.end_byte):
+        if node.type == "try_statement" and node.child_by_field_name("handler") is not None:
+            events.append(Event("try", src.span(node.start_byte, node.start_byte + 3), "try"))
+        elif node.type == "throw_statement":
+            value = unwrap(next((c for c in node.named_children if c.type != "comment"), None))
+            if value is not None and value.type == "new_expression" and text(value.child_by_field_name("constructor")) == "Error":
+                events.append(Event("throw_error", src.node_span(value), "Error"))
+        elif node.type == "new_expression":
+            ctor = node.child_by_field_name("constructor")
+            if ctor is not None and text(ctor) == "Date" and not call_arguments(node):
+                events.append(Event("new_date", src.node_span(node), "Date"))
+    events.sort(key=lambda e: e.span.start_byte)
+    return events
+
+
+def read_helpers(scan: FileScan) -> None:
+    """Module-level functions, for following auth checks through helpers."""
+    for child in scan.source.root.named_children:
+        decl = child.child_by_field_name("declaration") if child.type == "export_statement" else child
+        if decl is None:
+            continue
+        candidates: list[tuple[str, Node]] = []
+        if decl.type in ("function_declaration", "generator_function_declaration"):
+            name = decl.child_by_field_name("name")
+            if name is not None:
+                candidates.append((text(name), decl))
+        elif decl.type in ("lexical_declaration", "variable_declaration"):
+            for d in decl.named_children:
+                if d.type != "variable_declarator":
+                    continue
+                name, value = d.child_by_field_name("name"), unwrap(d.child_by_field_name("value"))
+                if name is not None and name.type == "identifier" and is_function(value):
+                    candidates.append((text(name), value))
+        for name, fn in candidates:
+            calls, auth = scan.calls_in(fn.start_byte, fn.end_byte)
+            scan.facts.helpers[name] = HelperFact(name=name, checks_auth=auth, calls=calls)
+
+
+def validator_shape(node: Node) -> tuple[str, dict[str, str], dict[str, Node]]:
+    """What an ``args`` value is: ``("object", fields, nodes)`` for ``{ a: v.string() }``,
+    ``("v.object", ...)``, ``("v.any", {}, {})``, ``("other:v.string", {}, {})`` for
+    another validator, or ``("unknown", {}, {})`` when it is not static. ``fields`` maps
+    names to validator source text; ``nodes`` to the pair (or shorthand) nodes."""
+    value = unwrap(node)
+    if value is None:
+        return "unknown", {}, {}
+    if value.type == "shorthand_property_identifier":
+        found = resolve_binding(text(value), value)
+        if found is None or found[0] not in ("const", "let", "var") or found[1] is None:
+            return "unknown", {}, {}
+        value = unwrap(found[1])
+        if value is None:
+            return "unknown", {}, {}
+    elif value.type == "identifier":
+        value = resolve_value(value)
+        if value is None or value.type == "identifier":
+            return "unknown", {}, {}
+    kind = None
+    obj = None
+    if value.type == "object":
+        kind, obj = "object", value
+    elif value.type == "call_expression":
+        path = member_path(value.child_by_field_name("function"))
+        if path and path[0] == "v" and len(path) == 2:
+            if path[1] == "object":
+                inner = call_arguments(value)
+                obj = unwrap(inner[0]) if inner else None
+                kind = "v.object"
+            elif path[1] == "any":
+                return "v.any", {}, {}
+            else:
+                return f"other:v.{path[1]}", {}, {}
+    if kind is None:
+        return "unknown", {}, {}
+    if obj is None or obj.type != "object":
+        return kind, {}, {}
+    props, _ = object_properties(obj)
+    nodes = {k: (v.parent if v.parent is not None and v.parent.type == "pair" else v) for k, v in props.items()}
+    return kind, {k: text(v) for k, v in props.items()}, nodes
+
+
+def _is_undefined(node: Node) -> bool:
+    return node.type == "undefined" or (node.type == "identifier" and text(node) == "undefined") or (
+        node.type == "unary_expression" and text(node).startswith("void")
+    )
+
+
+def _is_awaited(call: Node) -> bool:
+    parent = call.parent
+    while parent is not None and parent.type in ("parenthesized_expression", "non_null_expression", "as_expression"):
+        parent = parent.parent
+    return parent is not None and parent.type == "await_expression"
+
+
+def _enclosing_block(node: Node) -> int:
+    n = node.parent
+    while n is not None and n.type not in ("statement_block", "program") and n.type not in FUNCTION_TYPES:
+        n = n.parent
+    return n.start_byte if n is not None else -1
+
+
+def _in_promise_all(call: Node, boundary: Node) -> bool:
+    node = call.parent
+    while node is not None and node is not boundary and node.id != boundary.id:
+        if node.type == "call_expression":
+            path = member_path(node.child_by_field_name("function"))
+            if path and path[0] == "Promise" and len(path) == 2:
+                return True
+        node = node.parent
+    return False

@@ -1,0 +1,109 @@
+"""HTTP routers and their routes: ``router.route({ path | pathPrefix, method, handler })``
+on an ``httpRouter()`` (or convex-helpers ``corsRouter(...)``) value, and which function a
+route's handler names.
+
+Source: Convex's ``httpRouter``/``HttpRouter.route``; convex-helpers' ``corsRouter``.
+"""
+
+from __future__ import annotations
+
+from tree_sitter import Node
+
+from convexlint.model.extract.scan import FileScan
+from convexlint.model.facts import HandlerRef, RouteFact
+from convexlint.syntax import (
+    call_arguments,
+    is_function,
+    object_properties,
+    resolve_binding,
+    resolve_value,
+    static_string_value,
+    text,
+    unwrap,
+)
+
+
+def _router_kind(recv: Node | None) -> tuple[str, bool] | None:
+    """``(router_name, is_cors_router)`` when ``recv`` names a ``httpRouter()`` or
+    ``corsRouter(...)`` value, else None."""
+    if recv is None or recv.type != "identifier":
+        return None
+    value = resolve_value(recv)
+    if value is None or value.type != "call_expression":
+        return None
+    fn = value.child_by_field_name("function")
+    name = text(fn) if fn is not None and fn.type == "identifier" else ""
+    if name == "httpRouter":
+        return text(recv), False
+    if name == "corsRouter":
+        return text(recv), True
+    return None
+
+
+def read_route(scan: FileScan, call: Node, recv: Node | None) -> tuple[int, Node | None] | None:
+    """Record ``recv.route({...})`` when ``recv`` is a router; returns the route's index
+    and its ``handler`` value node for ``link_route_handlers`` (None: not a route)."""
+    router = _router_kind(recv)
+    if router is None:
+        return None
+    args = call_arguments(call)
+    spec = resolve_value(args[0]) if args else None
+    if spec is None or spec.type != "object":
+        return None
+    props, _ = object_properties(spec)
+    handler = props.get("handler")
+    handler_value = _function_named(handler) if handler is not None else None
+    scan.facts.routes.append(
+        RouteFact(
+            method=static_string_value(props.get("method")),
+            path=static_string_value(props.get("path")),
+            path_prefix=static_string_value(props.get("pathPrefix")),
+            router=router[0],
+            cors_router=router[1],
+            handler=HandlerRef(kind="unknown"),
+            span=scan.source.node_span(call),
+            has_path_key="path" in props,
+            has_prefix_key="pathPrefix" in props,
+            handler_is_function=is_function(handler_value),
+        )
+    )
+    return len(scan.facts.routes) - 1, handler
+
+
+def link_route_handlers(scan: FileScan, pending: list[tuple[int, Node | None]], function_index: dict[int, int]) -> None:
+    """Point each route (``pending``: route index, handler node) at the function its
+    handler names: a registration in this file (``function_index``: call node id ->
+    function index) or an import the project resolves."""
+    for route_i, handler in pending:
+        route = scan.facts.routes[route_i]
+        node = unwrap(handler)
+        if node is None:
+            continue
+        if node.type == "shorthand_property_identifier" or node.type == "identifier":
+            found = resolve_binding(text(node), node)
+            if found is not None and found[0] == "import":
+                spec = found[1]
+                stmt = spec
+                while stmt is not None and stmt.type != "import_statement":
+                    stmt = stmt.parent
+                source = static_string_value(stmt.child_by_field_name("source")) if stmt is not None else None
+                imported = "default"
+                if spec.type == "import_specifier":
+                    imported = text(spec.child_by_field_name("name"))
+                route.handler = HandlerRef(kind="import", import_source=source, import_name=imported)
+                continue
+            node = unwrap(found[1]) if found is not None and found[0] in ("const", "let", "var") else None
+        if node is not None and node.type == "call_expression" and node.id in function_index:
+            route.handler = HandlerRef(kind="function", function_index=function_index[node.id])
+
+
+def _function_named(node: Node) -> Node | None:
+    """The value a route's ``handler`` denotes: a function node, a call, or None."""
+    if node.type in ("shorthand_property_identifier", "identifier"):
+        found = resolve_binding(text(node), node)
+        if found is None:
+            return None
+        if found[0] == "function":
+            return found[1]
+        return unwrap(found[1]) if found[0] in ("const", "let", "var") else None
+    return resolve_value(node)

@@ -1,0 +1,156 @@
+"""The per-file scan every extractor is handed: the parsed file, the nodes the engine's
+single query pass captured (in document order, sliceable by position), the facts being
+built, and a memo of questions several extractors and rules ask about the same nodes.
+
+One ``FileScan`` lives exactly as long as one file's lint; nothing here is global.
+"""
+
+from __future__ import annotations
+
+from tree_sitter import Node
+
+from convexlint.model.facts import FileFacts, FunctionRefFact
+from convexlint.model.vocabulary import REFERENCE_ROOTS, is_generated_api
+from convexlint.parsing import SourceFile
+from convexlint.syntax import NodesByPosition, member_path, resolve_binding, static_string_value, text, unwrap
+
+#: Node types, besides ``call_expression``, ``comment`` and ``return_statement``, the
+#: extractors need from the engine's query.
+EVENT_NODE_TYPES = ("try_statement", "throw_statement", "new_expression")
+
+
+def index_calls(calls: list[Node]) -> dict[str, list[Node]]:
+    """Calls grouped by callee name: ``f`` for ``f()`` and ``x.y.f()``, document order."""
+    index: dict[str, list[Node]] = {}
+    for call in calls:
+        fn = call.child_by_field_name("function")
+        if fn is None:
+            continue
+        if fn.type == "member_expression":
+            fn = fn.child_by_field_name("property")
+            if fn is None:
+                continue
+        elif fn.type != "identifier":
+            continue
+        index.setdefault(fn.text.decode("utf-8", errors="replace"), []).append(call)
+    return index
+
+
+class FileScan:
+    """One file as the extractors see it.
+
+    ``calls``: every ``call_expression`` in document order; ``calls_by_name``: the same
+    grouped by callee name (``index_calls``); ``arg_members``: member expressions passed as
+    arguments (possible ``api.x.y``); ``others``: ``try``/``throw``/``new`` nodes;
+    ``returns``: ``return_statement`` nodes. ``facts`` is the ``FileFacts`` being built.
+    """
+
+    def __init__(
+        self,
+        source: SourceFile,
+        facts: FileFacts,
+        *,
+        calls: list[Node],
+        calls_by_name: dict[str, list[Node]] | None = None,
+        arg_members: list[Node] = (),  # type: ignore[assignment]
+        others: list[Node] = (),  # type: ignore[assignment]
+        returns: list[Node] | None = None,
+    ):
+        self.source = source
+        self.facts = facts
+        self.calls = NodesByPosition(calls)
+        self.calls_by_name = calls_by_name if calls_by_name is not None else index_calls(calls)
+        self.arg_members = list(arg_members)
+        self.others = NodesByPosition(list(others))
+        self.returns = NodesByPosition(returns) if returns is not None else None
+        self._refs: dict[int, FunctionRefFact | None] = {}
+        self._value_imports: dict[str, str] | None = None
+
+    def named_calls(self, names, *, member: bool | None = None):
+        """``(call, callee)`` for the calls whose callee name is in ``names``; ``member``:
+        only ``x.f()`` (True) or only ``f()`` (False)."""
+        for name in names:
+            for call in self.calls_by_name.get(name, ()):
+                fn = call.child_by_field_name("function")
+                if member is None or (fn.type == "member_expression") == member:
+                    yield call, fn
+
+    def value_imports(self) -> dict[str, str]:
+        """Local name -> module specifier for the file's module-level value imports."""
+        if self._value_imports is None:
+            found: dict[str, str] = {}
+            for stmt in self.source.root.named_children:
+                if stmt.type != "import_statement" or any(c.type == "type" for c in stmt.children):
+                    continue
+                src = static_string_value(stmt.child_by_field_name("source"))
+                clause = next((c for c in stmt.named_children if c.type == "import_clause"), None)
+                if src is None or clause is None:
+                    continue
+                for n in clause.named_children:
+                    if n.type == "identifier":
+                        found[text(n)] = src
+                    elif n.type == "named_imports":
+                        for spec in n.named_children:
+                            if spec.type == "import_specifier":
+                                local = spec.child_by_field_name("alias") or spec.child_by_field_name("name")
+                                if local is not None:
+                                    found[text(local)] = src
+            self._value_imports = found
+        return self._value_imports
+
+    def function_reference(self, node: Node | None) -> FunctionRefFact | None:
+        """Parse ``api.a.b`` / ``internal.a.b`` / ``components.x.y`` into a FunctionRefFact.
+
+        ``api``/``internal``/``components`` count only when imported from ``_generated/api``
+        or not bound in the file at all (snippets often omit the import); a local variable
+        of that name is ``"other"``. Anything that is not a static member path gives None.
+        Memoized: the extractors and several rules ask about the same arguments.
+        """
+        if node is None:
+            return None
+        if node.id in self._refs:
+            return self._refs[node.id]
+        result = self._refs[node.id] = self._function_reference(node)
+        return result
+
+    def _function_reference(self, node: Node | None) -> FunctionRefFact | None:
+        node = unwrap(node)
+        parts = member_path(node)
+        if node is None or not parts or len(parts) < 2:
+            return None
+        root = parts[0]
+        kind = "other"
+        if root in REFERENCE_ROOTS:
+            imported = self.value_imports().get(root)
+            if imported is not None:
+                # Imported at module level (a local shadowing it is too rare to pay for).
+                kind = root if is_generated_api(imported) else "other"
+            elif resolve_binding(root, node) is None:
+                kind = root
+        return FunctionRefFact(root=kind, path=parts[1:], span=self.source.node_span(node))
+
+    def calls_in(self, start: int, end: int) -> tuple[list[str], bool]:
+        """Names called between two byte offsets (first occurrence order), and whether
+        ``ctx.auth.getUserIdentity()`` is among the calls."""
+        names: list[str] = []
+        seen: set[str] = set()
+        auth = False
+        for call in self.calls.within(start, end):
+            fn = call.child_by_field_name("function")
+            if fn is None:
+                continue
+            if fn.type == "identifier":
+                name = text(fn)
+            elif fn.type == "member_expression":
+                prop = fn.child_by_field_name("property")
+                name = text(prop) if prop is not None else ""
+                if name == "getUserIdentity":
+                    obj = unwrap(fn.child_by_field_name("object"))
+                    if obj is not None and obj.type == "member_expression" and text(obj.child_by_field_name("property")) == "auth":
+                        auth = True
+            else:
+                continue
+            if name and name not in seen:
+                seen.add(name)
+                names.append(name)
+        return names, auth
