@@ -65,6 +65,19 @@ def main() -> None:
     """A fast static linter for Convex projects."""
 
 
+def _config(paths: list[Path], config_path: Path | None, cwd: Path):
+    """The configuration: ``--config``'s file, else the one nearest the first path (or
+    None). Raises ``ConfigError``."""
+    from convexlint.config import ConfigError, find_config, load_config_file
+
+    if config_path is not None:
+        if not config_path.is_file():
+            raise ConfigError(f"{config_path}: no such configuration file")
+        return load_config_file(config_path)
+    found = find_config(paths[0].resolve() if paths[0].exists() else cwd)
+    return load_config_file(found) if found is not None else None
+
+
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "github"]), default="text", show_default=True, help="Output format.")
@@ -85,7 +98,7 @@ def check(paths, fmt, output_file, select, ignore, config_path, preview, exit_ze
     import gc
 
     gc.disable()  # one short run over acyclic data: the cyclic collector only costs time (~20%)
-    from convexlint.config import ConfigError, Settings, find_config, load_config_file
+    from convexlint.config import ConfigError, Settings
     from convexlint.discovery import DiscoveryError, discover
     from convexlint.engine import Linter, has_failures
     from convexlint.records import RecordError, load_records
@@ -94,14 +107,7 @@ def check(paths, fmt, output_file, select, ignore, config_path, preview, exit_ze
     paths = list(paths) or [Path(".")]
     try:
         records = load_records()
-        if config_path is not None:
-            if not config_path.is_file():
-                raise ConfigError(f"{config_path}: no such configuration file")
-            config = load_config_file(config_path)
-        else:
-            found = find_config(paths[0].resolve() if paths[0].exists() else cwd)
-            config = load_config_file(found) if found is not None else None
-        settings = Settings(records, config, select=_split(select), ignore=_split(ignore), preview=preview, cwd=cwd)
+        settings = Settings(records, _config(paths, config_path, cwd), select=_split(select), ignore=_split(ignore), preview=preview, cwd=cwd)
         if report_unused_disables:
             settings.report_unused_disables = True
         linter = Linter(settings, cwd)
@@ -144,6 +150,45 @@ def check(paths, fmt, output_file, select, ignore, config_path, preview, exit_ze
     if not targets and fmt == "text":
         click.echo("convexlint: no Convex functions directory or lintable file found in the given paths.", err=True)
     sys.exit(EXIT_OK if exit_zero or not has_failures(result, max_warnings) else EXIT_FINDINGS)
+
+
+@main.command("inspect")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Output format.")
+@click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False), help="Use this configuration file instead of searching for one.")
+def inspect_command(paths, fmt, config_path):
+    """Show what the project model sees in PATHS: functions directories (and why), the
+    schema, every registered function with its kind, visibility and registrar chain,
+    HTTP routes, crons, and what each file was read as."""
+    import json
+
+    from convexlint.config import ConfigError, Settings
+    from convexlint.discovery import DiscoveryError, discover
+    from convexlint.engine import Linter
+    from convexlint.inspect import model_view, render_text
+    from convexlint.records import RecordError, load_records
+
+    cwd = Path.cwd()
+    paths = list(paths) or [Path(".")]
+    try:
+        settings = Settings(load_records(), _config(paths, config_path, cwd), cwd=cwd)
+        linter = Linter(settings, cwd)
+        targets = discover(paths, client_context=True)
+    except (ConfigError, DiscoveryError, RecordError) as exc:
+        _fail(str(exc))
+        return
+    outcomes = linter.lint_files([t for t in targets if settings.is_included(_rel(t.path, cwd))])
+    view = model_view(outcomes, linter.projects(outcomes), cwd)
+    if fmt == "json":
+        click.echo(json.dumps(view, indent=2, ensure_ascii=False))
+    else:
+        click.echo(render_text(view), nl=False)
+
+
+def _rel(path: Path, cwd: Path) -> str:
+    from convexlint.engine import rel_path
+
+    return rel_path(path, cwd)
 
 
 @main.command("rules")

@@ -152,6 +152,26 @@ def _looks_like_convex(directory: Path) -> bool:
     return False
 
 
+def functions_dir_reason(functions_dir: Path, cwd: Path) -> str:
+    """Why ``functions_dir`` (absolute) is a Convex functions directory, in words, for
+    ``convexlint inspect`` (paths relative to ``cwd``)."""
+    for d in functions_dir.parents:
+        config = d / "convex.json"
+        if config.is_file():
+            if _functions_dir_from_convex_json(config) == functions_dir:
+                return f"named by `functions` in {os.path.relpath(config, cwd)}"
+            break
+    if (functions_dir / "_generated").is_dir():
+        return "a folder named `convex` with a `_generated/` folder"
+    try:
+        entries = os.listdir(functions_dir)
+    except OSError:
+        entries = []
+    if any(e.split(".")[0] == "schema" and _is_lintable(e) for e in entries):
+        return "a folder named `convex` with a schema file"
+    return "a folder named `convex` whose code imports `_generated/server` or `convex/server`"
+
+
 def find_functions_dirs(root: Path, ignorer: _Ignorer | None = None) -> list[Path]:
     """Every Convex functions directory at or below ``root`` (absolute, sorted)."""
     ignorer = ignorer or _Ignorer()

@@ -429,11 +429,9 @@ class Linter:
                 cache.put(keys[i], rels[i], payload)
         return outcomes  # type: ignore[return-value]
 
-    def _judge(self, outcomes: list[_FileOutcome]) -> list[Diagnostic]:
-        """Run the project rules on the outcomes' facts, then apply scopes, configuration
-        and suppressions; sorted and deduplicated."""
-        by_rel = {o.rel: o for o in outcomes}
-
+    def projects(self, outcomes: list[_FileOutcome]) -> dict[str | None, Project]:
+        """One resolved ``Project`` per functions directory (relative path, or None for
+        files outside any), built from the outcomes' facts."""
         projects: dict[str | None, Project] = {}
         for o in outcomes:
             if o.facts is None:
@@ -441,10 +439,17 @@ class Linter:
             key = o.facts.functions_dir
             project = projects.setdefault(key, Project(functions_dir=key))
             (project.files if o.target.is_server else project.client_files)[o.rel] = o.facts
-        project_ctx = ProjectContext(options_for=self._options)
         for key, project in projects.items():
             project.resolve(self.settings.registrars)
             project.generated_env = key is not None and generated_env(self.cwd / key)
+        return projects
+
+    def _judge(self, outcomes: list[_FileOutcome]) -> list[Diagnostic]:
+        """Run the project rules on the outcomes' facts, then apply scopes, configuration
+        and suppressions; sorted and deduplicated."""
+        by_rel = {o.rel: o for o in outcomes}
+        project_ctx = ProjectContext(options_for=self._options)
+        for project in self.projects(outcomes).values():
             for rule in self.rules:
                 rule.check_project(project, project_ctx)
 

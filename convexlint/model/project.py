@@ -13,6 +13,7 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from convexlint.model.vocabulary import REGISTRARS, builtin_registrar, is_generated_server
 from convexlint.model.facts import (
@@ -27,6 +28,17 @@ from convexlint.model.facts import (
     SchemaFact,
     TableFact,
 )
+
+class Resolution(NamedTuple):
+    """What a registrar resolves to: the function kind and visibility it registers,
+    whether its customization checks access, and the chain of registrar names from this
+    one to the built-in one."""
+
+    kind: str
+    visibility: str
+    checks_auth: bool
+    chain: tuple[str, ...]
+
 
 _EXTENSIONS = (".ts", ".tsx", ".js", ".jsx", ".mts", ".cts")
 _MAX_HOPS = 12
@@ -43,7 +55,8 @@ class Project:
     _by_module: dict[str, FileFacts] | None = None
     _default_runtime: set[str] | None = None
     _resolved: dict[tuple[str, str], FileFacts | None] = field(default_factory=dict)
-    _registrar_memo: dict[tuple[str, str], tuple[str, str, bool, list[tuple[str, str]]] | None] = field(default_factory=dict)
+    _registrar_memo: dict[tuple[str, str], "Resolution | None"] = field(default_factory=dict)
+    _chains: dict[tuple[str, int], list[str]] = field(default_factory=dict)
 
     # -- schema --------------------------------------------------------------------------
 
@@ -169,28 +182,44 @@ class Project:
     def resolve(self, configured: dict[str, str] | None = None) -> None:
         """Give every function registered through a custom registrar its kind and
         visibility; functions whose registrar cannot be resolved keep ``kind=None`` and
-        are left out of ``functions()`` (not guessed)."""
+        are left out of ``functions()`` (not guessed). Also records each function's
+        registrar chain (``registrar_chain``)."""
         configured = configured or {}
         for facts in self.files.values():
-            for fn in facts.functions:
-                if fn.kind is not None or fn.registrar_ref is None:
+            for i, fn in enumerate(facts.functions):
+                if fn.registrar_ref is None:
                     continue
                 resolved = self._resolve_ref(facts, fn.registrar_ref, 0)
                 if resolved is None and fn.registrar in configured:
-                    resolved = (*REGISTRARS[configured[fn.registrar]], False, [])
-                if resolved is not None:
-                    fn.kind, fn.visibility, fn.custom_checks_auth, _ = resolved
+                    resolved = Resolution(*REGISTRARS[configured[fn.registrar]], False, (configured[fn.registrar],))
+                if resolved is None:
+                    continue
+                chain = [fn.registrar]
+                chain += [name for name in resolved.chain if name != chain[-1]]
+                self._chains[(facts.path, i)] = chain
+                if fn.kind is None:
+                    fn.kind, fn.visibility, fn.custom_checks_auth = resolved.kind, resolved.visibility, resolved.checks_auth
+
+    def registrar_chain(self, facts: FileFacts, index: int) -> list[str]:
+        """The registrars function ``index`` of ``facts`` was registered through, from the
+        name used to the built-in one (``["publicQuery", "query"]``); empty when unresolved.
+        Available after ``resolve``."""
+        return list(self._chains.get((facts.path, index), ()))
+
+    def resolve_registrar(self, facts: FileFacts, local: str) -> Resolution | None:
+        """The custom registrar defined as ``local`` in ``facts``, resolved (its chain
+        starts with ``local``), or None when its base cannot be resolved."""
+        return self._resolve_ref(facts, RegistrarRef("local", local), 0)
 
     def registrar_def(self, facts: FileFacts, local: str) -> RegistrarDef | None:
         return next((d for d in facts.registrars if d.local == local), None)
 
-    def _resolve_ref(self, facts: FileFacts, ref: RegistrarRef, hops: int):
-        """``(kind, visibility, checks_auth, [(path, helper name)…])`` or None."""
+    def _resolve_ref(self, facts: FileFacts, ref: RegistrarRef, hops: int) -> Resolution | None:
         if hops > _MAX_HOPS:
             return None
         if ref.kind == "builtin":
             found = builtin_registrar(ref.name)
-            return (*found, False, []) if found else None
+            return Resolution(*found, False, (ref.name,)) if found else None
         if ref.kind == "local":
             key = (facts.path, ref.name)
             if key in self._registrar_memo:
@@ -201,8 +230,8 @@ class Project:
             if d is not None:
                 base = self._resolve_ref(facts, d.base, hops + 1)
                 if base is not None:
-                    checks = base[2] or d.checks_auth or self.calls_check_auth(facts, d.calls)
-                    result = (base[0], base[1], checks, base[3])
+                    checks = base.checks_auth or d.checks_auth or self.calls_check_auth(facts, d.calls)
+                    result = Resolution(base.kind, base.visibility, checks, (ref.name, *base.chain))
             self._registrar_memo[key] = result
             return result
         if ref.kind == "import" and ref.source is not None:
