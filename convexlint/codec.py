@@ -9,8 +9,9 @@ comprehension per list rather than one reflective call per value.
 
 ``decoder(cls)(data)`` raises ``TypeError``, ``ValueError``, ``KeyError``, ``IndexError`` or
 ``AttributeError`` on data that does not fit (``DECODE_ERRORS``); callers treat that as
-"not cached". Field order is part of the format: the cache fingerprint includes the
-convexlint version, so a changed dataclass never meets old data.
+"not cached". Field order is part of the format: the cache fingerprint includes
+``layout(FileFacts)`` (the generated encoder's source), so a changed dataclass never meets
+old data, even between releases.
 """
 
 from __future__ import annotations
@@ -28,6 +29,17 @@ DECODE_ERRORS = (TypeError, ValueError, KeyError, IndexError, AttributeError)
 
 _ENCODERS: dict[Any, Callable[[Any], Any]] = {}
 _DECODERS: dict[Any, Callable[[Any], Any]] = {}
+_LAYOUTS: dict[Any, str] = {}
+
+
+def layout(cls: Any) -> str:
+    """The source of ``cls``'s generated encoder: it changes whenever a field of ``cls``
+    (or of a type it contains) is added, removed, reordered or retyped."""
+    if cls not in _LAYOUTS:
+        builder = _Builder(True)
+        builder.function_for(cls)
+        _LAYOUTS[cls] = "\n".join(builder.lines)
+    return _LAYOUTS[cls]
 
 
 def encoder(cls: Any) -> Callable[[Any], Any]:

@@ -322,11 +322,13 @@ class Linter:
         """What per-file results depend on besides the file: version, config, rules."""
         from convexlint import __version__
         from convexlint.cache import FORMAT, fingerprint
+        from convexlint.codec import layout
 
         config = self.settings.config
         return fingerprint(
             __version__,
             FORMAT,
+            layout(FileFacts),
             str(config.path) if config is not None else None,
             config.data if config is not None else None,
             sorted(self.settings.candidates),

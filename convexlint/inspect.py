@@ -74,7 +74,8 @@ def project_view(project: Project, cwd: Path, roles: dict[str, list[str]]) -> di
         for i, fn in enumerate(facts.functions):
             entry = {"at": _where(facts, fn.span.start_line), "name": fn.display_name}
             if fn.kind is None:
-                unresolved.append({**entry, "registrar": fn.registrar})
+                if fn.syntax == "object":  # `name({ handler })`; `name(async () => …)` is most often a plain helper
+                    unresolved.append({**entry, "registrar": fn.registrar})
                 continue
             functions.append(
                 {

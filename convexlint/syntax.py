@@ -89,7 +89,12 @@ def property_key(pair: Node) -> str | None:
     """The static key of a ``pair``/``shorthand_property_identifier``/method in an object."""
     if pair.type == "shorthand_property_identifier":
         return text(pair)
-    key = pair.child_by_field_name("key") if pair.type in ("pair", "method_definition") else None
+    if pair.type == "pair":
+        key = pair.child_by_field_name("key")
+    elif pair.type == "method_definition":
+        key = pair.child_by_field_name("name")  # `async handler(ctx) {}`: the grammar's field is `name`
+    else:
+        key = None
     if key is None:
         return None
     if key.type in ("property_identifier", "identifier", "private_property_identifier"):

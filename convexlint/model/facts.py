@@ -309,5 +309,6 @@ class FileFacts:
     index_refs: list[IndexRef] = field(default_factory=list)
     api_refs: list[FunctionRefFact] = field(default_factory=list)  # every api./internal. path
     reexports: list[tuple[str, str, str]] = field(default_factory=list)  # (source, imported, exported)
+    aliases: dict[str, str] = field(default_factory=dict)  # module-level `const a = b`: a -> b
     schema_uses: list[tuple[str, Span]] = field(default_factory=list)  # (import source, module-level use)
     process_env: list[Span] = field(default_factory=list)

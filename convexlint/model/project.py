@@ -225,13 +225,7 @@ class Project:
             if key in self._registrar_memo:
                 return self._registrar_memo[key]
             self._registrar_memo[key] = None  # cycle guard
-            d = self.registrar_def(facts, ref.name)
-            result = None
-            if d is not None:
-                base = self._resolve_ref(facts, d.base, hops + 1)
-                if base is not None:
-                    checks = base.checks_auth or d.checks_auth or self.calls_check_auth(facts, d.calls)
-                    result = Resolution(base.kind, base.visibility, checks, (ref.name, *base.chain))
+            result = self._resolve_local(facts, ref.name, hops)
             self._registrar_memo[key] = result
             return result
         if ref.kind == "import" and ref.source is not None:
@@ -247,6 +241,26 @@ class Project:
                 return self._resolve_ref(facts, RegistrarRef("builtin", found[1]), hops + 1)
             target_facts, local = found
             return self._resolve_ref(target_facts, RegistrarRef("local", local), hops + 1)
+        return None
+
+    def _resolve_local(self, facts: FileFacts, name: str, hops: int) -> Resolution | None:
+        """A module-level name of ``facts``: a custom registrar defined there, an alias of
+        another name (``export const publicQuery = rawQuery``), or an imported binding
+        (``import { query } from "./_generated/server"; export { query }``)."""
+        d = self.registrar_def(facts, name)
+        if d is not None:
+            base = self._resolve_ref(facts, d.base, hops + 1)
+            if base is None:
+                return None
+            checks = base.checks_auth or d.checks_auth or self.calls_check_auth(facts, d.calls)
+            return Resolution(base.kind, base.visibility, checks, (name, *base.chain))
+        target = facts.aliases.get(name)
+        if target is not None:
+            base = self._resolve_ref(facts, RegistrarRef("local", target), hops + 1)
+            return base._replace(chain=(name, *base.chain)) if base is not None else None
+        for imp in facts.imports:
+            if imp.local == name and not imp.type_only and imp.imported not in (None, "*"):
+                return self._resolve_ref(facts, RegistrarRef("import", imp.imported, imp.source), hops + 1)
         return None
 
     # -- runtimes --------------------------------------------------------------------------

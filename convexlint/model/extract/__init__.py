@@ -15,9 +15,10 @@ from convexlint.model.extract.crons import read_cron
 from convexlint.model.extract.files import is_entry_point, is_test_file
 from convexlint.model.extract.functions import add_function, read_helpers
 from convexlint.model.extract.http import link_route_handlers, read_route
-from convexlint.model.extract.modules import named_value_imports, read_module_level, read_schema_uses
+from convexlint.model.extract.modules import named_value_imports, read_aliases, read_module_level, read_schema_uses
 from convexlint.model.extract.references import read_all_references, read_api_refs, read_process_env
 from convexlint.model.extract.registrars import (
+    imported_candidates,
     looks_registered,
     module_level_candidates,
     read_registrar_defs,
@@ -58,6 +59,7 @@ def collect(scan: FileScan) -> FileFacts:
         read_helpers(scan)
         read_api_refs(scan)
         return facts
+    read_aliases(scan)
     registrar_locals, namespaces = registrar_names(scan)
     imported = named_value_imports(scan)
     read_registrar_defs(scan, registrar_locals, imported)
@@ -68,6 +70,7 @@ def collect(scan: FileScan) -> FileFacts:
     work: list[tuple[int, str, Node, Node]] = []  # (position, what, call, callee)
     work += [(c.start_byte, "registrar", c, f) for c, f in scan.named_calls([*registrar_locals, "defineSchema"], member=False)]
     work += [(c.start_byte, "custom", c, f) for c, f in module_level_candidates(scan, registrar_locals)]
+    work += [(c.start_byte, "custom", c, f) for c, f in imported_candidates(scan, registrar_locals, imported)]
     member_names = ["route", *CRON_METHODS, *(REGISTRARS if namespaces else ()), *(GENERIC_REGISTRARS if namespaces else ())]
     work += [(c.start_byte, "member", c, f) for c, f in scan.named_calls(member_names, member=True)]
     work.sort(key=lambda w: w[0])

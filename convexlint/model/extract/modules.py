@@ -116,6 +116,14 @@ def _read_export(scan: FileScan, stmt: Node) -> None:
             exports.setdefault(text(name), []).append(text(alias))
 
 
+def read_aliases(scan: FileScan) -> None:
+    """Module-level ``const a = b`` where ``b`` is a plain name (``export const
+    publicQuery = rawQuery``): the project follows them when resolving registrars."""
+    for _name_node, name, value in module_declarators(scan):
+        if value is not None and value.type == "identifier":
+            scan.facts.aliases[name] = text(value)
+
+
 def named_value_imports(scan: FileScan) -> dict[str, ImportFact]:
     """Local name -> named or default value import (not namespace or type-only)."""
     return {

@@ -124,3 +124,19 @@ def module_level_candidates(scan: FileScan, known: Registrars) -> list[tuple[Nod
             if fn is not None and fn.type == "identifier" and text(fn) not in known and looks_registered(call):
                 out.append((call, fn))
     return out
+
+
+def imported_candidates(scan: FileScan, known: Registrars, imported: dict[str, ImportFact]) -> list[tuple[Node, Node]]:
+    """Calls anywhere in the file through a name imported from another module of the
+    project (a relative import) in the shape of a registration (``name({ handler })`` or
+    ``name(async (ctx) => …)``): a registrar re-exported by a helper module, such as
+    ``httpAction`` inside a route. The project decides across files whether the name is a
+    registrar; calls of plain helpers stay unresolved and no rule sees them."""
+    out = []
+    for local, imp in imported.items():
+        if local in known or not imp.source.startswith("."):
+            continue  # a package's export cannot be followed: only the config can name it
+        for call, fn in scan.named_calls([local], member=False):
+            if looks_registered(call, allow_function=True):
+                out.append((call, fn))
+    return out
