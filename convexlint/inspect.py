@@ -47,18 +47,17 @@ def project_view(project: Project, cwd: Path, roles: dict[str, list[str]]) -> di
         "functions_dir": project.functions_dir,
         "reason": functions_dir_reason((cwd / project.functions_dir).resolve(), cwd) if project.functions_dir else "files outside any functions directory",
     }
-    schema_file = project.schema_file
-    if schema_file is None or schema_file.schema is None:
+    schema_file, schema = project.schema_file, project.schema
+    if schema_file is None or schema is None:
         view["schema"] = None
     else:
-        schema = schema_file.schema
         view["schema"] = {
             "file": schema_file.path,
             "static": not schema.dynamic,
             "tables": [
                 {
                     "name": t.name,
-                    "line": t.name_span.start_line,
+                    "at": f"{t.path}:{t.name_span.start_line}",
                     "fields": sorted(t.fields) if t.fields is not None else None,
                     "indexes": [
                         {"name": i.name, "kind": i.kind, "fields": i.fields}

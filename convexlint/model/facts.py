@@ -137,10 +137,12 @@ class TableRef:
 
 @dataclass(slots=True)
 class IndexRef:
-    """``db.query("t").withIndex("name", q => q.eq("a", …).eq("b", …))``.
+    """``db.query("t").withIndex("name", q => q.eq("a", …).gte("b", …).lt("b", …))``.
 
-    ``fields`` lists the fields the range expression names in order (None when the
-    range is not a static chain); ``search`` is True for ``withSearchIndex``.
+    ``fields`` lists the fields the range expression names in order, one per bound (None
+    when the range is not a static chain); ``ops`` the bound of each (``eq``, ``gt``,
+    ``gte``, ``lt``, ``lte``, ``search``) and ``bound_spans`` each bound's field argument;
+    ``search`` is True for ``withSearchIndex``.
     """
 
     table: str
@@ -148,6 +150,8 @@ class IndexRef:
     fields: list[str] | None
     search: bool
     span: Span
+    ops: list[str] = field(default_factory=list)
+    bound_spans: list[Span] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -222,16 +226,22 @@ class TableFact:
     indexes: list[IndexFact]
     indexes_complete: bool = True
     field_spans: dict[str, Span] = field(default_factory=dict)
+    path: str = ""  # the file that defines it (a schema may spread tables from other files)
 
 
 @dataclass(slots=True)
 class SchemaFact:
-    """The ``defineSchema(...)`` call. ``dynamic`` is True when part of it is not static
-    (a spread such as ``...authTables``, a computed key, an unresolvable table)."""
+    """The ``defineSchema(...)``/``defineEntSchema(...)`` call, or (in
+    ``FileFacts.table_groups``) a module-level object of tables meant to be spread into
+    one. ``dynamic`` is True when part of it is not static (a spread of something that is
+    not a table object, a computed key, an unresolvable table); ``spreads`` lists
+    ``(import source, imported name)`` of table objects spread from other modules, which
+    the project resolves (``Project.schema``)."""
 
     tables: list[TableFact]
     dynamic: bool
     span: Span
+    spreads: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -301,6 +311,7 @@ class FileFacts:
     exports: dict[str, list[str]] = field(default_factory=dict)
     functions: list[FunctionFact] = field(default_factory=list)
     schema: SchemaFact | None = None
+    table_groups: dict[str, SchemaFact] = field(default_factory=dict)  # exported name -> tables
     routes: list[RouteFact] = field(default_factory=list)
     crons: list[CronFact] = field(default_factory=list)
     registrars: list[RegistrarDef] = field(default_factory=list)

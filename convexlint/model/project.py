@@ -57,29 +57,74 @@ class Project:
     _resolved: dict[tuple[str, str], FileFacts | None] = field(default_factory=dict)
     _registrar_memo: dict[tuple[str, str], "Resolution | None"] = field(default_factory=dict)
     _chains: dict[tuple[str, int], list[str]] = field(default_factory=dict)
+    _schema: SchemaFact | None = None
 
     # -- schema --------------------------------------------------------------------------
 
     @property
     def schema_file(self) -> FileFacts | None:
-        """The file holding ``defineSchema``: ``schema.ts`` at the functions root if it has
-        one, else the first file that calls ``defineSchema``."""
-        candidates = [f for f in self.files.values() if f.schema is not None]
-        for f in candidates:
-            if f.module == "schema":
-                return f
-        return candidates[0] if candidates else None
+        """The functions directory's own ``schema.ts`` (``schema.js``) when it defines a
+        schema, else None. Never another file that happens to call ``defineSchema``: a
+        test's schema (handed to ``convexTest``) or a component's is not the app's, and an
+        app without a root schema has none (schema rules stay silent)."""
+        f = self.module("schema")
+        return f if f is not None and f.schema is not None else None
 
     @property
     def schema(self) -> SchemaFact | None:
-        f = self.schema_file
-        return f.schema if f is not None else None
+        """The schema with the table objects it spreads from other modules merged in
+        (``defineSchema({ ...billingTables })``); ``dynamic`` when one cannot be followed."""
+        if self._schema is None:
+            f = self.schema_file
+            if f is None or f.schema is None:
+                return None
+            own = f.schema
+            tables, dynamic = list(own.tables), own.dynamic
+            for source, name in own.spreads:
+                group = self._table_group(f, source, name, 0)
+                if group is None:
+                    dynamic = True
+                else:
+                    tables += group[0]
+                    dynamic = dynamic or group[1]
+            self._schema = SchemaFact(tables=tables, dynamic=dynamic, span=own.span)
+        return self._schema
+
+    def _table_group(self, facts: FileFacts, source: str, name: str, hops: int) -> tuple[list[TableFact], bool] | None:
+        """``(tables, dynamic)`` of the table object ``name`` imported from ``source``."""
+        if hops > _MAX_HOPS:
+            return None
+        target = self.resolve_module(facts, source)
+        found = self.export_target(target, name) if target is not None else None
+        if found is None or found[0] == "generated":
+            return None
+        target_facts, local = found
+        group = target_facts.table_groups.get(local)
+        if group is None:
+            return None
+        tables, dynamic = list(group.tables), group.dynamic
+        for src, imported in group.spreads:
+            inner = self._table_group(target_facts, src, imported, hops + 1)
+            if inner is None:
+                return None
+            tables += inner[0]
+            dynamic = dynamic or inner[1]
+        return tables, dynamic
 
     def static_schema(self) -> SchemaFact | None:
         """The schema when it is fully static (no spreads or unresolvable tables), else None:
         rules that need to know every table stay silent without it."""
         schema = self.schema
         return schema if schema is not None and not schema.dynamic else None
+
+    def static_schema_for(self, facts: FileFacts) -> SchemaFact | None:
+        """The static schema that code in ``facts`` runs against: a test file that defines
+        its own schema (handed to ``convexTest``) runs against that one, everything else
+        against the app's (``static_schema``)."""
+        own = facts.schema
+        if facts.is_test and own is not None and facts is not self.schema_file:
+            return own if not own.dynamic and not own.spreads else None
+        return self.static_schema()
 
     def tables(self) -> dict[str, TableFact]:
         schema = self.schema
@@ -229,7 +274,7 @@ class Project:
             self._registrar_memo[key] = result
             return result
         if ref.kind == "import" and ref.source is not None:
-            if is_generated_server(ref.source):
+            if is_generated_server(ref.source) or ref.source == "convex/server":
                 return self._resolve_ref(facts, RegistrarRef("builtin", ref.name), hops + 1)
             target = self.resolve_module(facts, ref.source)
             if target is None:

@@ -23,11 +23,11 @@ class IndexNameConvention(Rule):
     id = "index-name-convention"
 
     def check_project(self, project: Project, ctx: ProjectContext) -> None:
-        schema_file = project.schema_file
-        if schema_file is None or schema_file.schema is None:
+        schema = project.schema
+        if schema is None:
             return
-        style = ctx.options_for(self.id, schema_file.path)["style"]
-        for table in schema_file.schema.tables:
+        for table in schema.tables:
+            style = ctx.options_for(self.id, table.path)["style"]
             for index in table.indexes:
                 if index.name is None or index.name_span is None:
                     continue  # computed name: not static, left alone
@@ -37,14 +37,14 @@ class IndexNameConvention(Rule):
                         fields = ", ".join(f'"{f}"' for f in index.fields)
                         ctx.report(
                             self,
-                            schema_file.path,
+                            table.path,
                             index.name_span,
                             f"Index `{index.name}` on `{table.name}` ([{fields}]) should be named `{want}`.",
                         )
                 elif style == "underscore" and "_and_" in index.name:
                     ctx.report(
                         self,
-                        schema_file.path,
+                        table.path,
                         index.name_span,
                         f"Index `{index.name}` on `{table.name}` uses `and`; name it "
                         f"`{index.name.replace('_and_', '_')}`.",

@@ -20,11 +20,11 @@ class InvalidIndexDefinition(Rule):
     id = "invalid-index-definition"
 
     def check_project(self, project: Project, ctx: ProjectContext) -> None:
-        schema_file = project.schema_file
-        if schema_file is None or schema_file.schema is None:
+        schema = project.schema
+        if schema is None:
             return
-        path = schema_file.path
-        for table in schema_file.schema.tables:
+        for table in schema.tables:
+            path = table.path
             seen: set[str] = set()
             for index in table.indexes:
                 span = index.name_span or index.span

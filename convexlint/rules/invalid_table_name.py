@@ -18,12 +18,12 @@ class InvalidTableName(Rule):
     id = "invalid-table-name"
 
     def check_project(self, project: Project, ctx: ProjectContext) -> None:
-        schema_file = project.schema_file
-        if schema_file is None or schema_file.schema is None:
+        schema = project.schema
+        if schema is None:
             return
-        for table in schema_file.schema.tables:
+        for table in schema.tables:
             if not _VALID.match(table.name):
                 reason = "names starting with `_` are reserved for system tables" if table.name.startswith("_") else (
                     "use only letters, digits and `_`, starting with a letter"
                 )
-                ctx.report(self, schema_file.path, table.name_span, f"Invalid table name `{table.name}`: {reason}.")
+                ctx.report(self, table.path, table.name_span, f"Invalid table name `{table.name}`: {reason}.")

@@ -17,11 +17,11 @@ class NoDuplicateIndexes(Rule):
     id = "no-duplicate-indexes"
 
     def check_project(self, project: Project, ctx: ProjectContext) -> None:
-        schema_file = project.schema_file
-        if schema_file is None or schema_file.schema is None:
+        schema = project.schema
+        if schema is None:
             return
-        allow_prefix = ctx.options_for(self.id, schema_file.path)["allow_prefix"]
-        for table in schema_file.schema.tables:
+        for table in schema.tables:
+            allow_prefix = ctx.options_for(self.id, table.path)["allow_prefix"]
             db = [i for i in table.indexes if i.kind == "db" and i.fields and i.name and not i.staged]
             for i, index in enumerate(db):
                 span = index.name_span or index.span
@@ -31,7 +31,7 @@ class NoDuplicateIndexes(Rule):
                     if index.fields == other.fields and j < i:
                         ctx.report(
                             self,
-                            schema_file.path,
+                            table.path,
                             span,
                             f"Index `{index.name}` on `{table.name}` has the same fields as `{other.name}`; "
                             "Convex rejects the deploy. Delete one of them.",
@@ -44,7 +44,7 @@ class NoDuplicateIndexes(Rule):
                     ):
                         ctx.report(
                             self,
-                            schema_file.path,
+                            table.path,
                             span,
                             f"Index `{index.name}` on `{table.name}` is a prefix of `{other.name}`, which answers the same "
                             f"queries; delete `{index.name}` and query `{other.name}`.",

@@ -18,11 +18,11 @@ class NoUnknownTable(Rule):
     id = "no-unknown-table"
 
     def check_project(self, project: Project, ctx: ProjectContext) -> None:
-        schema = project.static_schema()
-        if schema is None:
-            return
-        tables = {t.name for t in schema.tables}
         for facts in project.files.values():
+            schema = project.static_schema_for(facts)
+            if schema is None or not facts.table_refs:
+                continue  # no schema, or one that is not fully static: every table is not known
+            tables = {t.name for t in schema.tables}
             for ref in facts.table_refs:
                 if ref.table in tables:
                     continue

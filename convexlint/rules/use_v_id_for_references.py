@@ -44,10 +44,9 @@ class UseVIdForReferences(Rule):
             return
         tables = set(tables_by_name)
         self._tables = tables_by_name
-        schema_file = project.schema_file
         for table in tables_by_name.values():
             for field, validator in (table.fields or {}).items():
-                self._check(ctx, schema_file.path, field, validator, table.field_spans.get(field), tables, table.name)
+                self._check(ctx, table.path, field, validator, table.field_spans.get(field), tables, table.name)
         for facts, fn in project.functions():
             for field, validator in fn.args_fields.items():
                 self._check(ctx, facts.path, field, validator, fn.args_field_spans.get(field), tables)

@@ -25,7 +25,7 @@ from convexlint.model.extract.registrars import (
     registrar_names,
 )
 from convexlint.model.extract.scan import EVENT_NODE_TYPES, FileScan, index_calls
-from convexlint.model.extract.schema import read_schema
+from convexlint.model.extract.schema import SCHEMA_CALLS, read_schema, read_table_groups
 from convexlint.model.facts import FileFacts, RegistrarRef
 from convexlint.model.vocabulary import CRON_METHODS, GENERIC_REGISTRARS, REGISTRARS, builtin_registrar
 from convexlint.syntax import callee_method, resolve_binding, text, unwrap
@@ -68,7 +68,7 @@ def collect(scan: FileScan) -> FileFacts:
 
     # Registrations, the schema, routes and crons, in document order.
     work: list[tuple[int, str, Node, Node]] = []  # (position, what, call, callee)
-    work += [(c.start_byte, "registrar", c, f) for c, f in scan.named_calls([*registrar_locals, "defineSchema"], member=False)]
+    work += [(c.start_byte, "registrar", c, f) for c, f in scan.named_calls([*registrar_locals, *sorted(SCHEMA_CALLS)], member=False)]
     work += [(c.start_byte, "custom", c, f) for c, f in module_level_candidates(scan, registrar_locals)]
     work += [(c.start_byte, "custom", c, f) for c, f in imported_candidates(scan, registrar_locals, imported)]
     member_names = ["route", *CRON_METHODS, *(REGISTRARS if namespaces else ()), *(GENERIC_REGISTRARS if namespaces else ())]
@@ -83,7 +83,7 @@ def collect(scan: FileScan) -> FileFacts:
         seen.add(call.id)
         if what == "registrar":
             name = text(fn)
-            if name == "defineSchema" and name not in registrar_locals:
+            if name in SCHEMA_CALLS and name not in registrar_locals:
                 if facts.schema is None:
                     facts.schema = read_schema(scan, call)
                 continue
@@ -116,6 +116,7 @@ def collect(scan: FileScan) -> FileFacts:
                     pending_routes.append(route)
             elif method in CRON_METHODS:
                 read_cron(scan, call, method, recv_u)
+    read_table_groups(scan)
     read_all_references(scan)
     link_route_handlers(scan, pending_routes, function_index)
     read_helpers(scan)

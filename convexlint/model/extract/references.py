@@ -88,21 +88,28 @@ def _read_index_ref(scan: FileScan, call: Node, search: bool) -> None:
     index = static_string_value(args[0]) if args else None
     if table is None or index is None:
         return
-    fields: list[str] | None = []
+    bounds: list[tuple[str, str, Node]] | None = []
     if len(args) > 1:
-        fields = range_fields(unwrap(args[1]), search)
-    scan.facts.index_refs.append(IndexRef(table, index, fields, search, scan.source.node_span(args[0])))
+        bounds = range_bounds(unwrap(args[1]))
+    ref = IndexRef(table, index, None, search, scan.source.node_span(args[0]))
+    if bounds is not None:
+        ref.fields = [f for f, _op, _n in bounds]
+        ref.ops = [op for _f, op, _n in bounds]
+        ref.bound_spans = [scan.source.node_span(n) for _f, _op, n in bounds]
+    scan.facts.index_refs.append(ref)
 
 
-def range_fields(fn: Node | None, search: bool) -> list[str] | None:
-    """Fields an index range names in order: ``q => q.eq("a", x).gt("b", y)`` -> [a, b]."""
+def range_bounds(fn: Node | None) -> list[tuple[str, str, Node]] | None:
+    """``(field, bound, field argument node)`` of an index range in order:
+    ``q => q.eq("a", x).gte("b", y).lt("b", z)`` -> ``[("a", "eq", …), ("b", "gte", …),
+    ("b", "lt", …)]``; None when the range is not a static chain."""
     if fn is None or not is_function(fn):
         return None
     body = fn.child_by_field_name("body")
     body = unwrap(body)
     if body is None or body.type == "statement_block":
         return None
-    fields: list[str] = []
+    bounds: list[tuple[str, str, Node]] = []
     node = body
     while node is not None and node.type == "call_expression":
         method, recv = callee_method(node)
@@ -113,13 +120,13 @@ def range_fields(fn: Node | None, search: bool) -> list[str] | None:
         args = call_arguments(node)
         field = static_string_value(args[0]) if args else None
         if field is None:
-            return None
-        fields.append(field)
+            return None  # a computed field name: not static
+        bounds.append((field, method, args[0]))
         node = unwrap(recv)
     if node is None or node.type != "identifier":
         return None
-    fields.reverse()
-    return fields
+    bounds.reverse()
+    return bounds
 
 
 def read_process_env(scan: FileScan) -> None:
