@@ -173,7 +173,7 @@ def render_text(view: dict) -> str:
             for r in p["custom_registrars"]:
                 chain = " → ".join(r["resolves_to"]) if r["resolves_to"] else "unresolved"
                 access = " (checks access)" if r["checks_access"] else ""
-                out.append(f"    {r['at']}  {chain} ({r['wrapper']}){access}")
+                out.append(f"    {r['at']}  {chain}{access}")
         if p["routes"]:
             out.append(f"  HTTP routes: {len(p['routes'])}")
             for r in p["routes"]:

@@ -239,16 +239,18 @@ class Project:
                     resolved = Resolution(*REGISTRARS[configured[fn.registrar]], False, (configured[fn.registrar],))
                 if resolved is None:
                     continue
-                chain = [fn.registrar]
-                chain += [name for name in resolved.chain if name != chain[-1]]
+                chain = list(resolved.chain)
+                if fn.registrar != chain[0].split(" ", 1)[0]:
+                    chain.insert(0, fn.registrar)  # the local name it was imported or aliased as
                 self._chains[(facts.path, i)] = chain
                 if fn.kind is None:
                     fn.kind, fn.visibility, fn.custom_checks_auth = resolved.kind, resolved.visibility, resolved.checks_auth
 
     def registrar_chain(self, facts: FileFacts, index: int) -> list[str]:
         """The registrars function ``index`` of ``facts`` was registered through, from the
-        name used to the built-in one (``["publicQuery", "query"]``); empty when unresolved.
-        Available after ``resolve``."""
+        name used to the built-in one: ``["publicQuery", "query"]`` for an alias,
+        ``["authedQuery (customQuery)", "query"]`` for a custom registrar (its wrapper in
+        parentheses); empty when unresolved. Available after ``resolve``."""
         return list(self._chains.get((facts.path, index), ()))
 
     def resolve_registrar(self, facts: FileFacts, local: str) -> Resolution | None:
@@ -298,7 +300,7 @@ class Project:
             if base is None:
                 return None
             checks = base.checks_auth or d.checks_auth or self.calls_check_auth(facts, d.calls)
-            return Resolution(base.kind, base.visibility, checks, (name, *base.chain))
+            return Resolution(base.kind, base.visibility, checks, (f"{name} ({d.wrapper})", *base.chain))
         target = facts.aliases.get(name)
         if target is not None:
             base = self._resolve_ref(facts, RegistrarRef("local", target), hops + 1)
