@@ -89,7 +89,7 @@ def add_function(
     fn = None
     if handler is not None:
         fact.handler_span = src.node_span(handler)
-        fn = handler if handler.type == "method_definition" or is_function(handler) else resolve_value(handler)
+        fn = handler if handler.type == "method_definition" or is_function(handler) else function_value(handler)
     if fn is not None and (is_function(fn) or fn.type == "method_definition"):
         params = fn.child_by_field_name("parameters")
         if params is not None:
@@ -101,10 +101,25 @@ def add_function(
         fact.returns_non_null = any(v is not None and v.type in _DEFINITE_VALUES for v in values)
         fact.events = events_in(scan, fn)
         fact.calls, _ = scan.calls_in(fn.start_byte, fn.end_byte)
-        if kind == "httpAction":
+        if kind in ("httpAction", None):  # None: a registrar the project resolves later, maybe httpAction
             fact.responses = [ResponseFact(src.node_span(e), st) for e, st in handler_responses(fn, scan.returns)]
     scan.facts.functions.append(fact)
     return len(scan.facts.functions) - 1
+
+
+def function_value(node: Node) -> Node | None:
+    """The function a name denotes in this file: ``const f = async () => …`` or
+    ``async function f() {}`` (``httpAction(handleWebhook)``); else what
+    ``resolve_value`` finds."""
+    node = unwrap(node)
+    if node is not None and node.type in ("identifier", "shorthand_property_identifier"):
+        found = resolve_binding(text(node), node)
+        if found is not None and found[0] == "function":
+            return found[1]
+        if found is not None and found[0] in ("const", "let", "var") and found[1] is not None:
+            return resolve_value(found[1])
+        return node
+    return resolve_value(node)
 
 
 def events_in(scan: FileScan, fn: Node) -> list[Event]:

@@ -17,26 +17,34 @@ from convexlint.syntax import (
     object_properties,
     resolve_binding,
     resolve_value,
+    return_expressions,
     static_string_value,
     text,
     unwrap,
 )
 
 
+_MAX_WRAPPERS = 3  # withLogging(withAuth(httpRouter()))
+
+
 def _router_kind(recv: Node | None) -> tuple[str, bool] | None:
     """``(router_name, is_cors_router)`` when ``recv`` names a ``httpRouter()`` or
-    ``corsRouter(...)`` value, else None."""
+    ``corsRouter(...)`` value, also through wrappers that take the router as their first
+    argument (``withLogging(httpRouter())``), else None."""
     if recv is None or recv.type != "identifier":
         return None
     value = resolve_value(recv)
-    if value is None or value.type != "call_expression":
-        return None
-    fn = value.child_by_field_name("function")
-    name = text(fn) if fn is not None and fn.type == "identifier" else ""
-    if name == "httpRouter":
-        return text(recv), False
-    if name == "corsRouter":
-        return text(recv), True
+    for _ in range(_MAX_WRAPPERS + 1):
+        if value is None or value.type != "call_expression":
+            return None
+        fn = value.child_by_field_name("function")
+        name = text(fn) if fn is not None and fn.type == "identifier" else ""
+        if name == "httpRouter":
+            return text(recv), False
+        if name == "corsRouter":
+            return text(recv), True
+        args = call_arguments(value)
+        value = resolve_value(args[0]) if args else None
     return None
 
 
@@ -93,8 +101,27 @@ def link_route_handlers(scan: FileScan, pending: list[tuple[int, Node | None]], 
                 route.handler = HandlerRef(kind="import", import_source=source, import_name=imported)
                 continue
             node = unwrap(found[1]) if found is not None and found[0] in ("const", "let", "var") else None
+        if node is not None and node.type == "call_expression" and node.id not in function_index:
+            node = _factory_result(node, function_index)  # handler: makeHandler("x")
         if node is not None and node.type == "call_expression" and node.id in function_index:
             route.handler = HandlerRef(kind="function", function_index=function_index[node.id])
+
+
+def _factory_result(call: Node, function_index: dict[int, int]) -> Node | None:
+    """For ``makeHandler(…)`` where ``makeHandler`` is a same-file function whose every
+    return is one registration (``return httpAction(…)``): that registration call."""
+    callee = call.child_by_field_name("function")
+    found = resolve_binding(text(callee), call) if callee is not None and callee.type == "identifier" else None
+    if found is None:
+        return None
+    fn = found[1] if found[0] == "function" else (unwrap(found[1]) if found[0] in ("const", "let", "var") else None)
+    if not is_function(fn):
+        return None
+    results = {unwrap(v).id: unwrap(v) for _, v in return_expressions(fn) if v is not None and unwrap(v) is not None}
+    if len(results) != 1:
+        return None  # several registrations, or none: which one a route gets is not static
+    (only,) = results.values()
+    return only if only.type == "call_expression" and only.id in function_index else None
 
 
 def _function_named(node: Node) -> Node | None:

@@ -16,7 +16,7 @@ from convexlint.model.extract.modules import module_declarators
 from convexlint.model.extract.scan import FileScan
 from convexlint.model.facts import ImportFact, RegistrarDef, RegistrarRef
 from convexlint.model.vocabulary import is_generated_server, registrar_for_import
-from convexlint.syntax import call_arguments, is_function, object_properties, text, unwrap
+from convexlint.syntax import call_arguments, is_function, object_properties, resolve_binding, text, unwrap
 
 #: Local name -> (ref, kind, visibility); kind/visibility None until the project resolves it.
 Registrars = dict[str, tuple[RegistrarRef, str | None, str | None]]
@@ -88,7 +88,8 @@ def read_registrar_defs(scan: FileScan, builtins: Registrars, imported: dict[str
 
 def looks_registered(call: Node, *, allow_function: bool = False) -> bool:
     """``name({ ..., handler: ... })`` (or, with ``allow_function``, ``name(async (ctx) =>
-    ...)``): the shape of a function registration through a custom registrar."""
+    ...)`` or ``name(handleWebhook)`` naming a same-file function): the shape of a function
+    registration through a custom registrar."""
     args = call_arguments(call)
     if not args:
         return False
@@ -98,6 +99,11 @@ def looks_registered(call: Node, *, allow_function: bool = False) -> bool:
     if first.type == "object":
         props, _ = object_properties(first)
         return "handler" in props
+    if allow_function and first.type == "identifier":
+        found = resolve_binding(text(first), first)
+        if found is not None and found[0] == "function":
+            return True
+        first = unwrap(found[1]) if found is not None and found[0] == "const" else None
     return allow_function and is_function(first)
 
 
