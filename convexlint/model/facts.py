@@ -22,7 +22,10 @@ class ImportFact:
     """One imported binding: ``import { imported as local } from "source"``.
 
     ``imported`` is ``"default"`` for default imports and ``"*"`` for namespace imports;
-    ``local`` is None for side-effect imports (``import "x"``).
+    ``local`` is None for side-effect imports (``import "x"``) and for re-exports
+    (``export { a } from "./x"`` loads ``./x`` too). ``type_only``: ``import type``, or a
+    relative import whose names are used only in types, which TypeScript and esbuild (the
+    Convex bundler) drop.
     """
 
     source: str
@@ -37,7 +40,8 @@ class FunctionRefFact:
     """A function reference such as ``internal.messages.send``.
 
     ``root`` is ``"api"`` or ``"internal"`` (from ``_generated/api``, or unbound in the
-    file), ``"components"``, or ``"other"`` for anything else; ``path`` is the dotted
+    file), ``"components"``, ``"anyApi"`` (``convex/server``'s untyped reference by path,
+    public or internal), or ``"other"`` for anything else; ``path`` is the dotted
     remainder (``["messages", "send"]``).
     """
 

@@ -178,7 +178,7 @@ class Project:
 
     def function_for_ref(self, ref: FunctionRefFact) -> tuple[FileFacts, FunctionFact] | None:
         """``api.lib.users.get`` -> the ``get`` export of ``lib/users``, when it exists."""
-        if ref.root not in ("api", "internal") or len(ref.path) < 2:
+        if ref.root not in ("api", "internal", "anyApi") or len(ref.path) < 2:
             return None
         target = self.module("/".join(ref.path[:-1]))
         if target is None:

@@ -19,8 +19,9 @@ class PreferInternalFunction(Rule):
     def check_project(self, project: Project, ctx: ProjectContext) -> None:
         if not project.client_files:
             return
-        client = {".".join(r.path) for f in project.client_files.values() for r in f.api_refs if r.root == "api"}
-        server = {".".join(r.path) for f in project.files.values() for r in f.api_refs if r.root == "api"}
+        public = ("api", "anyApi")  # anyApi.x.y may name a public function: it counts as a call of it
+        client = {".".join(r.path) for f in project.client_files.values() for r in f.api_refs if r.root in public}
+        server = {".".join(r.path) for f in project.files.values() for r in f.api_refs if r.root in public}
         for facts, fn in project.functions():
             if fn.visibility != "public" or fn.kind == "httpAction" or facts.module is None:
                 continue

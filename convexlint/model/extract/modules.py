@@ -38,6 +38,44 @@ def read_module_level(scan: FileScan) -> None:
             _read_import(scan, child)
         elif child.type == "export_statement":
             _read_export(scan, child)
+    _mark_type_only_uses(scan)
+
+
+def _mark_type_only_uses(scan: FileScan) -> None:
+    """Relative imports none of whose names is used as a value are type-only: the bundler
+    drops them, so they add no runtime dependency (``import { Doc } from "./schema"`` used
+    in annotations). Only relative imports matter to the project's module graph."""
+    data = scan.source.data
+    root = scan.source.root
+    for imp in scan.facts.imports:
+        if imp.type_only or imp.local is None or not imp.source.startswith("."):
+            continue
+        name = imp.local.encode()
+        used = False
+        for match in re.finditer(rb"(?<![\w$.])" + re.escape(name) + rb"(?![\w$])", data):
+            if imp.span.start_byte <= match.start() < imp.span.end_byte:
+                continue  # the import statement itself
+            node = root.descendant_for_byte_range(match.start(), match.end())
+            if node is None or node.type not in ("identifier", "shorthand_property_identifier"):
+                continue  # a type name, a property key, a string or a comment
+            if not _in_type_query(node):
+                used = True
+                break
+        if not used:
+            imp.type_only = True
+
+
+def _in_type_query(node: Node) -> bool:
+    """Whether an identifier sits in a type position (``typeof x`` in a type annotation)."""
+    parent = node.parent
+    while parent is not None and parent.type not in _STATEMENTS:
+        if parent.type in ("type_query", "type_annotation", "type_arguments"):
+            return True
+        parent = parent.parent
+    return False
+
+
+_STATEMENTS = frozenset({"program", "statement_block", "expression_statement", "lexical_declaration", "export_statement"})
 
 
 def _read_import(scan: FileScan, stmt: Node) -> None:
@@ -88,6 +126,8 @@ def _read_export(scan: FileScan, stmt: Node) -> None:
     if source is not None:
         src = static_string_value(source)
         clause = next((c for c in stmt.named_children if c.type == "export_clause"), None)
+        stmt_type_only = any(c.type == "type" for c in stmt.children)
+        span = scan.source.node_span(stmt)
         if src is not None and clause is not None:
             for spec in clause.named_children:
                 if spec.type == "export_specifier":
@@ -95,8 +135,11 @@ def _read_export(scan: FileScan, stmt: Node) -> None:
                     alias = spec.child_by_field_name("alias") or name
                     if name is not None:
                         scan.facts.reexports.append((src, text(name), text(alias)))
+                        type_only = stmt_type_only or any(c.type == "type" for c in spec.children)
+                        scan.facts.imports.append(ImportFact(src, text(name), None, type_only, span))
         elif src is not None:
             scan.facts.reexports.append((src, "*", "*"))
+            scan.facts.imports.append(ImportFact(src, "*", None, stmt_type_only, span))
         return
     value = stmt.child_by_field_name("value")
     if value is not None:

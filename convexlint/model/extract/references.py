@@ -42,10 +42,10 @@ def read_all_references(scan: FileScan) -> None:
 
 
 def read_api_refs(scan: FileScan) -> None:
-    """Every ``api.x.y``/``internal.x.y`` passed as an argument."""
+    """Every ``api.x.y``/``internal.x.y``/``anyApi.x.y`` passed as an argument."""
     for arg in scan.arg_members:
         ref = scan.function_reference(arg)
-        if ref is not None and ref.root in ("api", "internal"):
+        if ref is not None and ref.root in ("api", "internal", "anyApi"):
             scan.facts.api_refs.append(ref)
 
 

@@ -99,11 +99,13 @@ class FileScan:
         return self._value_imports
 
     def function_reference(self, node: Node | None) -> FunctionRefFact | None:
-        """Parse ``api.a.b`` / ``internal.a.b`` / ``components.x.y`` into a FunctionRefFact.
+        """Parse ``api.a.b`` / ``internal.a.b`` / ``components.x.y`` / ``anyApi.a.b`` into a
+        FunctionRefFact.
 
         ``api``/``internal``/``components`` count only when imported from ``_generated/api``
-        or not bound in the file at all (snippets often omit the import); a local variable
-        of that name is ``"other"``. Anything that is not a static member path gives None.
+        or not bound in the file at all (snippets often omit the import); ``anyApi`` when
+        imported from ``convex/server`` or unbound; a local variable of that name is
+        ``"other"``. Anything that is not a static member path gives None.
         Memoized: the extractors and several rules ask about the same arguments.
         """
         if node is None:
@@ -120,7 +122,13 @@ class FileScan:
             return None
         root = parts[0]
         kind = "other"
-        if root in REFERENCE_ROOTS:
+        if root == "anyApi":
+            # convex/server's untyped `anyApi` (what `api` and `internal` are at run time):
+            # a reference by path, public or internal.
+            imported = self.value_imports().get(root)
+            if imported == "convex/server" or (imported is None and resolve_binding(root, node) is None):
+                kind = "anyApi"
+        elif root in REFERENCE_ROOTS:
             imported = self.value_imports().get(root)
             if imported is not None:
                 # Imported at module level (a local shadowing it is too rare to pay for).
