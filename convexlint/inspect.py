@@ -11,10 +11,11 @@ Lines are 1-based.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from convexlint.discovery import Target, functions_dir_reason
-from convexlint.model.facts import FileFacts
+from convexlint.model.facts import FileFacts, FunctionFact
 from convexlint.model.project import Project
 
 VIEW_VERSION = 1
@@ -38,6 +39,23 @@ def _file_roles(target: Target, facts: FileFacts | None, rel: str) -> list[str]:
     if not target.report:
         roles.append("context-only")
     return roles
+
+
+_REGISTRAR_LIKE = re.compile(r"(query|mutation|action)$", re.IGNORECASE)
+
+
+def _maybe_registration(facts: FileFacts, fn: FunctionFact) -> bool:
+    """Whether an unresolved ``name({ handler })`` call is worth showing: its registrar
+    looks like one by name, or comes from the project itself (a relative or path-alias
+    import, or no import). ``createTool({ handler })`` from a package is not a
+    registration; ``name(async () => …)`` is most often a plain helper."""
+    if fn.syntax != "object":
+        return False
+    if _REGISTRAR_LIKE.search(fn.registrar):
+        return True
+    ref = fn.registrar_ref
+    source = ref.source if ref is not None else None
+    return source is None or source.startswith((".", "@/", "~/", "#"))
 
 
 def project_view(project: Project, cwd: Path, roles: dict[str, list[str]]) -> dict:
@@ -73,7 +91,7 @@ def project_view(project: Project, cwd: Path, roles: dict[str, list[str]]) -> di
         for i, fn in enumerate(facts.functions):
             entry = {"at": _where(facts, fn.span.start_line), "name": fn.display_name}
             if fn.kind is None:
-                if fn.syntax == "object":  # `name({ handler })`; `name(async () => …)` is most often a plain helper
+                if _maybe_registration(facts, fn):
                     unresolved.append({**entry, "registrar": fn.registrar})
                 continue
             functions.append(

@@ -41,7 +41,8 @@ def new_facts(path: str, *, functions_dir: str | None, module: str | None, is_se
         functions_dir=functions_dir,
         module=module,
         is_server=is_server,
-        entry_point=is_server and module is not None and is_entry_point(module + "." + path.rsplit(".", 1)[-1]),
+        # Test files are not deployed, even where the bundler's path rules would take them.
+        entry_point=is_server and module is not None and is_entry_point(module + "." + path.rsplit(".", 1)[-1]) and not is_test_file(path),
         is_test=is_test_file(path),
     )
 
