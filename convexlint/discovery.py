@@ -10,7 +10,8 @@ For each path given (default ``.``):
   Convex code (a ``_generated/`` folder, a ``schema.*``, or a file importing
   ``_generated/server``/``convex/server``); several in a monorepo. Below a ``convex.json``
   only the folder it names is a functions directory (another folder named ``convex``
-  there is client code; a nested ``convex.json`` starts its own project). A directory
+  there is client code; a nested ``convex.json``, or a nested ``package.json`` beside a
+  ``convex/`` folder, starts its own project). A directory
   inside a functions directory lints that part of it.
 
 ``_generated/``, ``node_modules/``, dot-directories and whatever ``.gitignore`` files
@@ -183,11 +184,13 @@ def functions_dir_reason(functions_dir: Path, cwd: Path) -> str:
 
 def _governing_config(directory: Path) -> Path | None:
     """The ``convex.json`` nearest at or above ``directory`` (up to the repository root):
-    the project configuration that decides what the functions directory is there."""
+    the project configuration that decides what the functions directory is there. None
+    inside a package of its own (a ``package.json`` beside a ``convex/`` folder, as
+    ``npm create convex`` makes) that has no ``convex.json``: its ``convex/`` is its own."""
     for d in [directory, *directory.parents]:
         if (d / "convex.json").is_file():
             return d / "convex.json"
-        if (d / ".git").exists():
+        if (d / ".git").exists() or ((d / "package.json").is_file() and (d / "convex").is_dir()):
             break
     return None
 
@@ -197,7 +200,8 @@ def find_functions_dirs(root: Path, ignorer: _Ignorer | None = None) -> list[Pat
 
     Below a ``convex.json`` (found here or above ``root``) only the folder it names is a
     functions directory: another folder named ``convex`` there (``src/lib/convex/``
-    holding a React provider) is client code. A nested ``convex.json`` is its own project.
+    holding a React provider) is client code. A nested ``convex.json``, or a nested
+    package with a ``convex/`` folder and no ``convex.json``, is its own project.
     """
     ignorer = ignorer or _Ignorer()
     found: set[Path] = set()
@@ -216,6 +220,8 @@ def find_functions_dirs(root: Path, ignorer: _Ignorer | None = None) -> list[Pat
             fd = _functions_dir_from_convex_json(here / "convex.json")
             if fd.is_dir():
                 found.add(fd)
+        elif "package.json" in filenames and "convex" in dirnames:
+            configured.discard(here)  # a package of its own without convex.json (see _governing_config)
         governed = here in configured
         for d in list(dirnames):
             candidate = here / d

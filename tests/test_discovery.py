@@ -103,9 +103,17 @@ def test_convex_json_names_the_only_functions_dir_below_it(tmp_path):
             # a nested project with its own convex.json is its own functions directory
             "tools/admin/convex.json": "{}",
             "tools/admin/convex/jobs.ts": FN,
+            # so is a nested package with a convex/ folder and no convex.json (npm create convex)
+            "templates/bare/package.json": "{}",
+            "templates/bare/convex/hello.ts": FN,
+            # but a package.json without a convex/ folder beside it changes nothing
+            "packages/ui/package.json": "{}",
+            "packages/ui/src/convex/client.ts": 'import { x } from "../../convex/_generated/server";\n',
         },
     )
-    assert find_functions_dirs(tmp_path) == [tmp_path / "backend", tmp_path / "tools/admin/convex"]
+    assert find_functions_dirs(tmp_path) == [tmp_path / "backend", tmp_path / "templates/bare/convex", tmp_path / "tools/admin/convex"]
+    assert find_functions_dirs(tmp_path / "templates/bare") == [tmp_path / "templates/bare/convex"]
+    assert find_functions_dirs(tmp_path / "packages") == []
     assert find_functions_dirs(tmp_path / "src") == []
     assert find_functions_dirs(tmp_path / "src/lib/convex") == []
     by_path = {t.path.relative_to(tmp_path).as_posix(): t for t in discover([tmp_path])}
@@ -116,6 +124,8 @@ def test_convex_json_names_the_only_functions_dir_below_it(tmp_path):
     assert (explicit.functions_dir, explicit.is_server) == (tmp_path / "backend", False)
     [nested] = [t for t in discover([tmp_path / "tools/admin/convex/jobs.ts"]) if t.report]
     assert (nested.functions_dir, nested.is_server) == (tmp_path / "tools/admin/convex", True)
+    [template] = [t for t in discover([tmp_path / "templates/bare/convex/hello.ts"]) if t.report]
+    assert (template.functions_dir, template.is_server) == (tmp_path / "templates/bare/convex", True)
 
 
 def test_package_names_containing_convex_server_are_not_convex_code(tmp_path):
