@@ -8,8 +8,11 @@ For each path given (default ``.``):
 * a **directory** is searched for Convex functions directories: a ``convex.json``'s
   ``functions`` setting (default ``convex/``), else folders named ``convex`` that look like
   Convex code (a ``_generated/`` folder, a ``schema.*``, or a file importing
-  ``_generated/server``/``convex/server``); several in a monorepo. A directory inside a
-  functions directory lints that part of it.
+  ``_generated/server``/``convex/server``); several in a monorepo. Below a ``convex.json``
+  only the folder it names is a functions directory (another folder named ``convex``
+  there is client code; a nested ``convex.json``, or a nested ``package.json`` beside a
+  ``convex/`` folder, starts its own project). A directory
+  inside a functions directory lints that part of it.
 
 ``_generated/``, ``node_modules/``, dot-directories and whatever ``.gitignore`` files
 ignore are skipped. Every file of a functions directory is read for the project model;
@@ -20,6 +23,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -131,6 +135,12 @@ def _functions_dir_from_convex_json(config: Path) -> Path:
     return (config.parent / functions).resolve()
 
 
+#: An import of Convex's server API, as a quoted specifier: ``"convex/server"`` itself or
+#: one ending in ``_generated/server`` (``better-convex/server`` or ``@x/convex/server``
+#: are other packages).
+_SERVER_IMPORT = re.compile(rb"""["'](?:convex/server|[^"'\s]*_generated/server(?:\.[cm]?[jt]s)?)["']""")
+
+
 def _looks_like_convex(directory: Path) -> bool:
     if (directory / "_generated").is_dir():
         return True
@@ -147,7 +157,7 @@ def _looks_like_convex(directory: Path) -> bool:
                     head = (Path(dirpath) / f).read_bytes()[:8192]
                 except OSError:
                     continue
-                if b"_generated/server" in head or b"convex/server" in head:
+                if _SERVER_IMPORT.search(head):
                     return True
     return False
 
@@ -172,23 +182,52 @@ def functions_dir_reason(functions_dir: Path, cwd: Path) -> str:
     return "a folder named `convex` whose code imports `_generated/server` or `convex/server`"
 
 
+def _governing_config(directory: Path) -> Path | None:
+    """The ``convex.json`` nearest at or above ``directory`` (up to the repository root):
+    the project configuration that decides what the functions directory is there. None
+    inside a package of its own (a ``package.json`` beside a ``convex/`` folder, as
+    ``npm create convex`` makes) that has no ``convex.json``: its ``convex/`` is its own."""
+    for d in [directory, *directory.parents]:
+        if (d / "convex.json").is_file():
+            return d / "convex.json"
+        if (d / ".git").exists() or ((d / "package.json").is_file() and (d / "convex").is_dir()):
+            break
+    return None
+
+
 def find_functions_dirs(root: Path, ignorer: _Ignorer | None = None) -> list[Path]:
-    """Every Convex functions directory at or below ``root`` (absolute, sorted)."""
+    """Every Convex functions directory at or below ``root`` (absolute, sorted).
+
+    Below a ``convex.json`` (found here or above ``root``) only the folder it names is a
+    functions directory: another folder named ``convex`` there (``src/lib/convex/``
+    holding a React provider) is client code. A nested ``convex.json``, or a nested
+    package with a ``convex/`` folder and no ``convex.json``, is its own project.
+    """
     ignorer = ignorer or _Ignorer()
     found: set[Path] = set()
     root = root.resolve()
-    if root.name == "convex" and not (root.parent / "convex.json").is_file() and _looks_like_convex(root):
+    above = _governing_config(root)
+    if above is not None:
+        fd = _functions_dir_from_convex_json(above)
+        if fd == root or root in fd.parents:
+            found.add(fd)
+    elif root.name == "convex" and _looks_like_convex(root):
         found.add(root)
+    configured: set[Path] = {root} if above is not None else set()  # dirs at or below a convex.json
     for here, dirnames, filenames in _walk(root, ignorer):
-        configured = "convex.json" in filenames
-        if configured:
-            # convex.json decides: a sibling convex/ folder is not functions code then.
+        if "convex.json" in filenames:
+            configured.add(here)
             fd = _functions_dir_from_convex_json(here / "convex.json")
             if fd.is_dir():
                 found.add(fd)
+        elif "package.json" in filenames and "convex" in dirnames:
+            configured.discard(here)  # a package of its own without convex.json (see _governing_config)
+        governed = here in configured
         for d in list(dirnames):
             candidate = here / d
-            if d == "convex" and not configured and candidate not in found and _looks_like_convex(candidate):
+            if governed:
+                configured.add(candidate)
+            elif d == "convex" and candidate not in found and _looks_like_convex(candidate):
                 found.add(candidate)
             if candidate in found:
                 dirnames.remove(d)  # its files are the functions dir's; do not search inside
@@ -198,16 +237,19 @@ def find_functions_dirs(root: Path, ignorer: _Ignorer | None = None) -> list[Pat
 def enclosing_functions_dir(path: Path) -> tuple[Path | None, bool]:
     """For a file or directory: ``(functions_dir, inside_it)``.
 
-    Looks upward for a ``convex.json`` or a ``convex/`` functions directory that contains
-    ``path``; if a project is found but ``path`` is outside its functions dir, returns
-    ``(functions_dir, False)`` (client code); no project at all gives ``(None, False)``.
+    Looks upward for a ``convex.json`` (which decides: its ``functions`` setting is the
+    only functions directory below it), else a ``convex/`` functions directory that
+    contains ``path``; if a project is found but ``path`` is outside its functions dir,
+    returns ``(functions_dir, False)`` (client code); no project at all gives
+    ``(None, False)``.
     """
     path = path.resolve()
     start = path if path.is_dir() else path.parent
+    config = _governing_config(start)
+    if config is not None:
+        fd = _functions_dir_from_convex_json(config)
+        return fd, fd == path or fd in path.parents
     for d in [start, *start.parents]:
-        if (d / "convex.json").is_file():
-            fd = _functions_dir_from_convex_json(d / "convex.json")
-            return fd, fd == path or fd in path.parents
         if d.name == "convex" and _looks_like_convex(d):
             return d, True
         if (d / "convex").is_dir() and _looks_like_convex(d / "convex") and d != path:
@@ -298,7 +340,9 @@ def discover(paths: list[Path], *, client_context: bool = False) -> list[Target]
                 reported[f] = Target(f, fd, is_server=True, report=True)
         for fd in found_dirs:
             root = project_root(fd)
-            if root != path and path not in root.parents:
+            if root in path.parents:
+                root = path  # a folder inside the project (``convex/`` around ``convex/functions``): that part of it
+            elif root != path and path not in root.parents:
                 continue  # the project's client code is outside what the user asked for
             for f in client_files(root, set(found_dirs), ignorer):
                 reported.setdefault(f, Target(f, fd, is_server=False, report=True))

@@ -1,6 +1,10 @@
 """The engine: read and parse each file once, run one combined query pass per file that
 feeds the fact collector and every enabled listener, then run project checks once per
 functions directory, then apply configuration and suppressions, sort and deduplicate.
+
+Files are linted in phases: server code first, then the client files that server code
+imports (server code too, beside the functions directory), then the rest of the client
+code, of which only files whose bytes could matter are parsed (``Linter.client_markers``).
 """
 
 from __future__ import annotations
@@ -9,8 +13,9 @@ import dataclasses
 import gc
 import json
 import os
+import re
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -30,6 +35,23 @@ from convexlint.suppressions import FileSuppressions, parse_suppressions, unused
 
 #: Node types the fact collector and suppression parser always need.
 BASE_NODE_TYPES = ("call_expression", "comment", "return_statement", *EVENT_NODE_TYPES)
+
+#: What the model reads in client code can only be in a file mentioning one of these
+#: (matched case-insensitively): Convex itself (``convex/react``, ``ConvexReactClient``,
+#: ``.convex.cloud``, ``.convex.site``, ``../convex/_generated/api``) or generated code
+#: behind a path alias (``@cvx/_generated/api``).
+MODEL_CLIENT_MARKERS = ("convex", "_generated")
+#: A named import of ``api``/``internal`` (from any path: an alias of the generated API).
+_API_IMPORT = re.compile(rb"\bimport\s*\{[^}]*\b(?:api|internal)\b")
+#: The rules the engine reports itself, and what a finding of theirs in client code found
+#: by searching needs: suppression problems need a ``convexlint-…`` directive; syntax and
+#: unreadable-file reports are never made there (``_judge``), so they need nothing.
+ENGINE_RULE_MARKERS: dict[str, tuple[str, ...]] = {
+    "invalid-suppression": ("convexlint",),
+    "unused-suppression": ("convexlint",),
+    "syntax-error": (),
+    "unreadable-file": (),
+}
 
 
 @lru_cache(maxsize=None)
@@ -72,6 +94,8 @@ class _FileOutcome:
     facts: FileFacts | None
     diagnostics: list[Diagnostic]
     suppressions: FileSuppressions | None
+    #: A client file not parsed: nothing in its bytes can matter (``Linter.client_markers``).
+    skipped: bool = False
 
 
 # -- worker processes ----------------------------------------------------------------------
@@ -110,11 +134,34 @@ class Linter:
         self.node_types = tuple(listener_types)
         #: Whether discovery should read client code as context for named files.
         self.needs_client_code = any(r.needs_client_code for r in self.rules)
+        #: Client code found by searching is parsed only when its bytes match this (None:
+        #: always parsed, because some enabled rule could report anywhere in it).
+        self.client_markers = self._client_markers()
         # node type -> [(rule, bound method)]
         self.dispatch: dict[str, list[tuple[Rule, object]]] = {}
         for rule in self.rules:
             for node_type, method in rule.listeners.items():
                 self.dispatch.setdefault(node_type, []).append((rule, getattr(rule, method)))
+
+    def _client_markers(self) -> re.Pattern[bytes] | None:
+        """One case-insensitive pattern for everything a client file needs to matter: what
+        the model reads (``MODEL_CLIENT_MARKERS``, an ``api``/``internal`` import) and the
+        ``file_markers`` of every enabled rule that applies to client code. None when such a
+        rule declares no markers: every client file must then be read."""
+        markers = set(MODEL_CLIENT_MARKERS)
+        for rid in sorted(self.settings.candidates):
+            record = self.records.get(rid)
+            if record is None or record.scope == "server":
+                continue
+            if rid in IMPLEMENTATIONS:
+                rule_markers = IMPLEMENTATIONS[rid].file_markers
+            else:
+                rule_markers = ENGINE_RULE_MARKERS.get(rid)
+            if rule_markers is None:
+                return None  # it could report in any client file
+            markers.update(rule_markers)
+        alternatives = [re.escape(m.encode()) for m in sorted(markers)] + [_API_IMPORT.pattern]
+        return re.compile(b"|".join(alternatives), re.IGNORECASE)
 
     def _options(self, rule_id: str, path: str) -> dict:
         """A rule's options for one file: its configured ones, else the record's defaults."""
@@ -136,6 +183,9 @@ class Linter:
         except OSError as exc:
             reason = exc.strerror or exc.__class__.__name__
             outcome.diagnostics.append(self._meta("unreadable-file", rel, empty, f"Cannot read this file: {reason}."))
+            return outcome
+        if not target.is_server and not target.explicit and self.client_markers is not None and not self.client_markers.search(data):
+            outcome.skipped = True  # client code in which no enabled rule nor the model could find anything
             return outcome
         try:
             text = data.decode("utf-8")
@@ -219,9 +269,72 @@ class Linter:
 
     def lint_files(self, targets: list[Target], jobs: int | None = None) -> list[_FileOutcome]:
         """Lint files in this process, or in ``jobs`` worker processes (default: one per
-        CPU) when there are enough of them. Results come back in ``targets`` order, so
-        output is identical whatever the number of jobs."""
-        return [o for o, _payload in self._lint_files(targets, jobs, want_payloads=False)]
+        CPU) when there are enough of them, in the phases of ``_lint_in_phases``. Results
+        come back in ``targets`` order, so output is identical whatever the number of jobs."""
+        return self._lint_in_phases(targets, lambda batch, _indexes: [o for o, _ in self._lint_files(batch, jobs, want_payloads=False)])
+
+    def _lint_in_phases(
+        self, targets: list[Target], lint_batch: Callable[[list[Target], list[int]], list[_FileOutcome]]
+    ) -> list[_FileOutcome]:
+        """Lint server code first; then client targets that server code of the same project
+        imports (relative value imports and re-exports, followed from file to file) are
+        server code too and are linted as such; then the rest of the client code, which
+        ``lint_file`` skips where nothing can matter. ``lint_batch(targets, indexes)`` lints
+        some targets (``indexes`` into ``targets``; a promoted target is a new ``Target``
+        with ``is_server``). Outcomes come back in ``targets`` order."""
+        current = list(targets)
+        outcomes: list[_FileOutcome | None] = [None] * len(targets)
+        client = {i for i, t in enumerate(targets) if not t.is_server}
+        batch = [i for i in range(len(targets)) if i not in client]
+        while batch:
+            for i, outcome in zip(batch, lint_batch([current[i] for i in batch], batch)):
+                outcomes[i] = outcome
+            batch = self._imported_by_server([outcomes[i] for i in batch], current, client, outcomes)
+            for i in batch:
+                current[i] = dataclasses.replace(current[i], is_server=True)
+                client.discard(i)
+        rest = sorted(client)
+        for i, outcome in zip(rest, lint_batch([current[i] for i in rest], rest)):
+            outcomes[i] = outcome
+        return outcomes  # type: ignore[return-value]
+
+    def _imported_by_server(
+        self, importers: list[_FileOutcome], targets: list[Target], client: set[int], outcomes: list[_FileOutcome | None]
+    ) -> list[int]:
+        """Indexes of the client targets that the server files ``importers`` import through
+        relative value imports or re-exports, within the same project (resolved as the model
+        resolves them; ``import type`` and imports of test files do not count)."""
+        by_dir: dict[str | None, list[int]] = {}
+        for i in client:
+            fd = targets[i].functions_dir
+            by_dir.setdefault(rel_path(fd, self.cwd) if fd is not None else None, []).append(i)
+        found: set[int] = set()
+        for key, members in by_dir.items():
+            if key is None:
+                continue
+            # Tests are not deployed: what only they import is not server code.
+            importing = [o.facts for o in importers if o.facts is not None and o.facts.functions_dir == key and not o.facts.is_test]
+            if not importing:
+                continue
+            # The model's own module resolution, over this project's server files and its
+            # client targets (which need no facts yet to be found: only their paths).
+            project = Project(functions_dir=key)
+            for o in outcomes:
+                if o is not None and o.facts is not None and o.target.is_server and o.facts.functions_dir == key:
+                    project.files[o.rel] = o.facts
+            index_of: dict[str, int] = {}
+            for i in members:
+                rel = rel_path(targets[i].path, self.cwd)
+                index_of[rel] = i
+                project.client_files[rel] = new_facts(rel, functions_dir=key, module=None, is_server=False)
+            for facts in importing:
+                sources = {imp.source for imp in facts.imports if not imp.type_only}
+                sources.update(source for source, _imported, _exported in facts.reexports)
+                for source in sorted(sources):
+                    target = project.resolve_module(facts, source)
+                    if target is not None and target.path in index_of:
+                        found.add(index_of[target.path])
+        return sorted(found)
 
     def _lint_files(
         self, targets: list[Target], jobs: int | None, want_payloads: bool
@@ -294,21 +407,21 @@ class Linter:
         encoding, diagnostics compact: help and url are the record's unless they differ)."""
         from convexlint.codec import encoder
 
-        return json.dumps(
-            [
-                encoder(FileFacts | None)(outcome.facts),
-                [self._encode_diagnostic(d, False) for d in outcome.diagnostics],
-                encoder(FileSuppressions | None)(outcome.suppressions),
-            ],
-            separators=(",", ":"),
-        )
+        plain = [
+            encoder(FileFacts | None)(outcome.facts),
+            [self._encode_diagnostic(d, False) for d in outcome.diagnostics],
+            encoder(FileSuppressions | None)(outcome.suppressions),
+        ]
+        if outcome.skipped:
+            plain.append(1)
+        return json.dumps(plain, separators=(",", ":"))
 
     def decode(self, target: Target, payload: str) -> _FileOutcome:
         """The inverse of ``encode``; raises one of ``codec.DECODE_ERRORS`` on data that
         does not fit (a JSON error is a ``ValueError``)."""
         from convexlint.codec import decoder
 
-        facts, diagnostics, suppressions = json.loads(payload)
+        facts, diagnostics, suppressions, *skipped = json.loads(payload)
         rel = rel_path(target.path, self.cwd)
         return _FileOutcome(
             target,
@@ -316,6 +429,7 @@ class Linter:
             decoder(FileFacts | None)(facts),
             [self._decode_diagnostic(d, rel) for d in diagnostics],
             decoder(FileSuppressions | None)(suppressions),
+            skipped=skipped == [1],
         )
 
     def cache_fingerprint(self) -> str:
@@ -360,7 +474,16 @@ class Linter:
             run_key = self._run_key(included, rels, keys)
             diagnostics = self._replay(cache.run_result(run_key)) if run_key is not None else None
             if diagnostics is None:
-                outcomes = self._cached_outcomes(cache, included, rels, keys, jobs)
+
+                def lint_batch(batch: list[Target], indexes: list[int]) -> list[_FileOutcome]:
+                    # A promoted target (now server code) has a key of its own.
+                    batch_keys = [
+                        keys[i] if t is included[i] else self._cache_keys(cache, [t], [rels[i]])[0]
+                        for t, i in zip(batch, indexes)
+                    ]
+                    return self._cached_outcomes(cache, batch, [rels[i] for i in indexes], batch_keys, jobs)
+
+                outcomes = self._lint_in_phases(included, lint_batch)
                 diagnostics = self._judge(outcomes)
                 if run_key is not None:
                     encoded = [self._encode_diagnostic(d, True) for d in diagnostics]

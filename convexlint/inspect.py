@@ -25,11 +25,20 @@ def _where(facts: FileFacts, line: int) -> str:
     return f"{facts.path}:{line}"
 
 
-def _file_roles(target: Target, facts: FileFacts | None, rel: str) -> list[str]:
+#: The role of a client file that was not parsed because nothing in it could matter.
+SKIPPED_ROLE = "skipped (no Convex marker)"
+
+
+def _file_roles(target: Target, facts: FileFacts | None, rel: str, skipped: bool = False) -> list[str]:
     roles = ["server" if target.is_server else "client"]
+    if skipped:
+        roles.append(SKIPPED_ROLE)
+        return roles
     if facts is None:
         roles.append("unreadable")
         return roles
+    if target.is_server and facts.functions_dir is not None and facts.module is None:
+        roles.append("imported by server code")  # beside the functions directory: server code, not a function module
     if facts.is_test:
         roles.append("test")
     if facts.entry_point:
@@ -58,8 +67,9 @@ def _maybe_registration(facts: FileFacts, fn: FunctionFact) -> bool:
     return source is None or source.startswith((".", "@/", "~/", "#"))
 
 
-def project_view(project: Project, cwd: Path, roles: dict[str, list[str]]) -> dict:
-    """One functions directory as plain data (see the module docstring)."""
+def project_view(project: Project, cwd: Path, roles: dict[str, list[str]], unparsed: frozenset[str] = frozenset()) -> dict:
+    """One functions directory as plain data (see the module docstring). ``unparsed``:
+    the project's files that have no facts (skipped client code), listed with the rest."""
     files = sorted(project.files.values(), key=lambda f: f.path)
     view: dict = {
         "functions_dir": project.functions_dir,
@@ -145,7 +155,7 @@ def project_view(project: Project, cwd: Path, roles: dict[str, list[str]]) -> di
                 }
             )
     view["crons"] = crons
-    all_paths = sorted({*project.files, *project.client_files})
+    all_paths = sorted({*project.files, *project.client_files, *unparsed})
     view["files"] = {p: roles.get(p, []) for p in all_paths}
     return view
 
@@ -153,9 +163,19 @@ def project_view(project: Project, cwd: Path, roles: dict[str, list[str]]) -> di
 def model_view(outcomes, projects: dict[str | None, Project], cwd: Path) -> dict:
     """The whole model as plain data: ``{"version", "projects": [project_view…]}``,
     projects ordered by functions directory (files outside any come last)."""
-    roles = {o.rel: _file_roles(o.target, o.facts, o.rel) for o in outcomes}
+    from convexlint.engine import rel_path
+
+    roles = {o.rel: _file_roles(o.target, o.facts, o.rel, o.skipped) for o in outcomes}
+    skipped: dict[str | None, set[str]] = {}
+    for o in outcomes:
+        if o.skipped:
+            fd = o.target.functions_dir
+            skipped.setdefault(rel_path(fd, cwd.resolve()) if fd is not None else None, set()).add(o.rel)
     ordered = sorted(projects.items(), key=lambda kv: (kv[0] is None, kv[0] or ""))
-    return {"version": VIEW_VERSION, "projects": [project_view(p, cwd, roles) for _k, p in ordered]}
+    return {
+        "version": VIEW_VERSION,
+        "projects": [project_view(p, cwd, roles, frozenset(skipped.get(k, ()))) for k, p in ordered],
+    }
 
 
 def render_text(view: dict) -> str:

@@ -79,3 +79,75 @@ def test_subdirectory_of_functions_dir(tmp_path):
     write_files(tmp_path, {"convex/lib/a.ts": FN, "convex/b.ts": FN})
     targets = discover([tmp_path / "convex" / "lib"])
     assert rels(targets, tmp_path) == [("convex/b.ts", False, True), ("convex/lib/a.ts", True, True)]
+
+
+PROVIDER = (
+    '"use client";\n'
+    'import { ConvexProvider, ConvexReactClient } from "convex/react";\n'
+    "const client = new ConvexReactClient(import.meta.env.VITE_CONVEX_URL);\n"
+    "export function Providers({ children }) { return <ConvexProvider client={client}>{children}</ConvexProvider>; }\n"
+)
+
+
+def test_convex_json_names_the_only_functions_dir_below_it(tmp_path):
+    # A React provider kept in src/lib/convex/ is client code: convex.json names the backend.
+    write_files(
+        tmp_path,
+        {
+            "convex.json": '{"functions": "backend/"}',
+            "backend/notes.ts": FN,
+            "backend/_generated/server.ts": FN,
+            "src/lib/convex/provider.tsx": PROVIDER,
+            "src/lib/convex/_generated/api.ts": "export const api = {};\n",
+            "src/lib/convex/schema.ts": 'import { defineSchema } from "convex/server";\nexport default defineSchema({});\n',
+            # a nested project with its own convex.json is its own functions directory
+            "tools/admin/convex.json": "{}",
+            "tools/admin/convex/jobs.ts": FN,
+            # so is a nested package with a convex/ folder and no convex.json (npm create convex)
+            "templates/bare/package.json": "{}",
+            "templates/bare/convex/hello.ts": FN,
+            # but a package.json without a convex/ folder beside it changes nothing
+            "packages/ui/package.json": "{}",
+            "packages/ui/src/convex/client.ts": 'import { x } from "../../convex/_generated/server";\n',
+        },
+    )
+    assert find_functions_dirs(tmp_path) == [tmp_path / "backend", tmp_path / "templates/bare/convex", tmp_path / "tools/admin/convex"]
+    assert find_functions_dirs(tmp_path / "templates/bare") == [tmp_path / "templates/bare/convex"]
+    assert find_functions_dirs(tmp_path / "packages") == []
+    assert find_functions_dirs(tmp_path / "src") == []
+    assert find_functions_dirs(tmp_path / "src/lib/convex") == []
+    by_path = {t.path.relative_to(tmp_path).as_posix(): t for t in discover([tmp_path])}
+    provider = by_path["src/lib/convex/provider.tsx"]
+    assert (provider.functions_dir, provider.is_server) == (tmp_path / "backend", False)
+    # Named explicitly, the provider is still client code of the backend's project.
+    [explicit] = [t for t in discover([tmp_path / "src/lib/convex/provider.tsx"]) if t.report]
+    assert (explicit.functions_dir, explicit.is_server) == (tmp_path / "backend", False)
+    [nested] = [t for t in discover([tmp_path / "tools/admin/convex/jobs.ts"]) if t.report]
+    assert (nested.functions_dir, nested.is_server) == (tmp_path / "tools/admin/convex", True)
+    [template] = [t for t in discover([tmp_path / "templates/bare/convex/hello.ts"]) if t.report]
+    assert (template.functions_dir, template.is_server) == (tmp_path / "templates/bare/convex", True)
+
+
+def test_package_names_containing_convex_server_are_not_convex_code(tmp_path):
+    other = 'import { defineThing } from "better-convex/server";\nimport { x } from "@acme/convex/server";\nexport const t = defineThing(x);\n'
+    write_files(tmp_path, {"app/convex/things.ts": other, "web/convex/a.ts": 'import { query } from "convex/server";\n'})
+    assert find_functions_dirs(tmp_path) == [tmp_path / "web/convex"]
+
+
+def test_folder_around_a_nested_functions_dir(tmp_path):
+    # functions: convex/functions; linting convex/ lints the functions dir and, as the
+    # project's other code, the helpers beside it.
+    write_files(
+        tmp_path,
+        {
+            "convex.json": '{"functions": "convex/functions"}',
+            "convex/functions/notes.ts": FN,
+            "convex/lib/db.ts": "export const helper = 1;\n",
+            "src/main.tsx": "export {};\n",
+        },
+    )
+    assert find_functions_dirs(tmp_path / "convex") == [tmp_path / "convex/functions"]
+    assert rels(discover([tmp_path / "convex"]), tmp_path) == [
+        ("convex/functions/notes.ts", True, True),
+        ("convex/lib/db.ts", True, False),
+    ]

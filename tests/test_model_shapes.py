@@ -58,7 +58,7 @@ def test_client_call_through_any_api_keeps_the_function_public(project):
     root = project(files)
     result = lint(["."], root, preview=True, select=["prefer-internal-function"])
     assert [d.rule for d in result.diagnostics] == []
-    files["src/app.tsx"] = "export const nothing = 1;\n"
+    files["src/app.tsx"] = 'import { useQuery } from "convex/react";\nexport const nothing = useQuery;\n'
     root = project(files)
     result = lint(["."], root, preview=True, select=["prefer-internal-function"])
     assert [d.rule for d in result.diagnostics] == ["prefer-internal-function"]

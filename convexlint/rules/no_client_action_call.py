@@ -17,6 +17,7 @@ class NoClientActionCall(Rule):
     id = "no-client-action-call"
     listeners = {"call_expression": "on_call"}
     call_names = frozenset({"useAction"})
+    file_markers = ("useAction",)  # the callee every finding is
 
     def on_call(self, node: Node, file: FileContext) -> None:
         fn = node.child_by_field_name("function")
