@@ -67,3 +67,22 @@ def test_eslint_convex_dev_directives_suppress_the_same_rule(tmp_path):
         + "// eslint-disable-next-line\n" + F.format(n=6) + "\n"
     )
     assert rules_by_line(tmp_path, body, report_unused=True) == [(9, "no-filter-in-query"), (11, "no-filter-in-query"), (13, "no-filter-in-query")]
+
+
+COLLECT = (
+    'export const g{n} = query({{ args: {{}}, returns: v.any(), handler: async (ctx) => {{\n'
+    "{comment}"
+    "  const rows = await ctx.db\n"
+    '    .query("t")\n'
+    "    .collect();\n"
+    "  return rows;\n"
+    "}} }});\n"
+)
+
+
+def test_eslint_directive_on_the_plugins_line_suppresses_no_collect_in_query(tmp_path):
+    # The plugin reports the whole `….collect()` call: its line is the chain's first one.
+    placed = "  // eslint-disable-next-line @convex-dev/no-collect-in-query\n"
+    body = COLLECT.format(n=1, comment=placed) + COLLECT.format(n=2, comment="")
+    assert rules_by_line(tmp_path, body, select=["no-collect-in-query"]) == [(11, "no-collect-in-query")]
+
