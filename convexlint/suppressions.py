@@ -19,6 +19,26 @@ For teams moving from the official ESLint plugin, ESLint directives that name
 
 Other ESLint rule names in those comments are ESLint's business and are ignored, as are
 blanket ESLint directives; ESLint directives are never reported as unused.
+
+Where an ESLint directive applies. A convexlint directive covers a finding whose *first*
+line it covers. An ESLint directive covers a finding when it covers *any* line of the
+finding's span: ESLint matches a directive against the start line of the node the plugin
+reports, and convexlint reports the same node (or one starting on the same line) where it
+can - then the two agree - but where its node is wider than the plugin's, the plugin's
+node, and so the line an existing ``eslint-disable-next-line`` comment was written for,
+lies inside convexlint's span. Example: ``no-top-of-hour-crons`` reports the whole schedule
+argument, the plugin only its ``minuteUTC: 0`` property, so in a schedule object written
+over several lines this suppresses the finding::
+
+    crons.daily("digest", {
+      hourUTC: 8,
+      // eslint-disable-next-line @convex-dev/no-top-of-hour-crons
+      minuteUTC: 0,
+    }, internal.mail.digest);
+
+This is the one mechanism: it needs nothing but the finding's span, so it works the same
+for per-file and project rules, in worker processes and from the cache. Rule records say
+under ``differences:`` where their node differs from the plugin's on purpose.
 """
 
 from __future__ import annotations
@@ -50,8 +70,11 @@ class Suppression:
     used: set[str] = field(default_factory=set)  # rule ids it suppressed ("*" for blanket)
     eslint: bool = False  # an ESLint directive naming @convex-dev/<id> rules
 
-    def covers(self, rule: str, line: int) -> bool:
-        if not (self.first_line <= line <= self.last_line):
+    def covers(self, rule: str, span: Span) -> bool:
+        """Whether this directive suppresses a finding of ``rule`` at ``span``: its first line
+        is covered, or, for an ESLint directive, any of its lines (see the module docstring)."""
+        last = span.end_line if self.eslint else span.start_line
+        if self.last_line < span.start_line or self.first_line > last:
             return False
         return self.rules is None or rule in self.rules
 
@@ -72,7 +95,7 @@ class FileSuppressions:
     def suppresses(self, diag: Diagnostic) -> bool:
         hit = False
         for s in self.items:
-            if s.covers(diag.rule, diag.span.start_line):
+            if s.covers(diag.rule, diag.span):
                 s.used.add(diag.rule)
                 hit = True
         return hit

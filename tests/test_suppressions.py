@@ -67,3 +67,47 @@ def test_eslint_convex_dev_directives_suppress_the_same_rule(tmp_path):
         + "// eslint-disable-next-line\n" + F.format(n=6) + "\n"
     )
     assert rules_by_line(tmp_path, body, report_unused=True) == [(9, "no-filter-in-query"), (11, "no-filter-in-query"), (13, "no-filter-in-query")]
+
+
+COLLECT = (
+    'export const g{n} = query({{ args: {{}}, returns: v.any(), handler: async (ctx) => {{\n'
+    "{comment}"
+    "  const rows = await ctx.db\n"
+    '    .query("t")\n'
+    "    .collect();\n"
+    "  return rows;\n"
+    "}} }});\n"
+)
+
+
+def test_eslint_directive_on_the_plugins_line_suppresses_no_collect_in_query(tmp_path):
+    # The plugin reports the whole `….collect()` call: its line is the chain's first one.
+    placed = "  // eslint-disable-next-line @convex-dev/no-collect-in-query\n"
+    body = COLLECT.format(n=1, comment=placed) + COLLECT.format(n=2, comment="")
+    assert rules_by_line(tmp_path, body, select=["no-collect-in-query"]) == [(11, "no-collect-in-query")]
+
+
+CRON_HEAD = 'import { cronJobs } from "convex/server";\nimport { internal } from "./_generated/api";\nconst crons = cronJobs();\n'
+CRON = 'crons.daily("c{n}", {{\n  hourUTC: 7,\n{comment}  minuteUTC: 0,\n}}, internal.a.b);\n'
+
+
+def cron_lines(tmp_path, body):
+    write_files(tmp_path, {"convex/crons.ts": CRON_HEAD + body + "export default crons;\n"})
+    result = lint(["convex"], tmp_path, select=["no-top-of-hour-crons", "unused-suppression"], report_unused=True)
+    return sorted((d.span.start_line, d.rule) for d in result.diagnostics)
+
+
+def test_eslint_directive_inside_a_wider_span_suppresses(tmp_path):
+    # The plugin reports `minuteUTC: 0`, convexlint the schedule object around it.
+    placed = "  // eslint-disable-next-line @convex-dev/no-top-of-hour-crons\n"
+    assert cron_lines(tmp_path, CRON.format(n=1, comment=placed) + CRON.format(n=2, comment="")) == [(9, "no-top-of-hour-crons")]
+
+
+def test_eslint_directive_outside_the_span_or_convexlint_inside_it_does_not(tmp_path):
+    body = (
+        "// eslint-disable-next-line @convex-dev/no-top-of-hour-crons\n\n"  # covers a blank line
+        + CRON.format(n=1, comment="")
+        # convexlint's own directives still cover a finding's first line only
+        + CRON.format(n=2, comment="  // convexlint-disable-next-line no-top-of-hour-crons\n")
+    )
+    assert cron_lines(tmp_path, body) == [(6, "no-top-of-hour-crons"), (10, "no-top-of-hour-crons"), (12, "unused-suppression")]

@@ -5,6 +5,10 @@ plugin's rule of the same id (which flags every ``.collect()``), Convex's guidel
 Best Practices. An unbounded collect reads the whole table and fails past Convex's read
 limits. By default (``mode: unindexed``) only collects with no index range are flagged;
 ``mode: all`` flags every ``.collect()`` like the ESLint plugin.
+
+The finding spans the whole ``….collect()`` call, the node the ESLint plugin reports, so
+it starts on the plugin's line (where ``// eslint-disable-next-line
+@convex-dev/no-collect-in-query`` comments already sit): the chain's first line.
 """
 
 from __future__ import annotations
@@ -30,9 +34,8 @@ class NoCollectInQuery(Rule):
             return
         if ranged and file.options(self.id)["mode"] == "unindexed":
             return
-        prop = node.child_by_field_name("function").child_by_field_name("property")
         if ranged:
             message = "`.collect()` loads every document in the index range; bound it with `.take(n)` or `.paginate(…)`."
         else:
             message = "`.collect()` on a query with no index range loads the whole table; use an index range, `.take(n)` or `.paginate(…)`."
-        file.report(self, prop, message)
+        file.report(self, node, message)  # the plugin's node: the whole `….collect()` call
