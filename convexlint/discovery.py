@@ -171,6 +171,8 @@ def functions_dir_reason(functions_dir: Path, cwd: Path) -> str:
             if _functions_dir_from_convex_json(config) == functions_dir:
                 return f"named by `functions` in {os.path.relpath(config, cwd)}"
             break
+    if is_component_dir(functions_dir):
+        return "a Convex component: its `convex.config.ts` calls `defineComponent`"
     if (functions_dir / "_generated").is_dir():
         return "a folder named `convex` with a `_generated/` folder"
     try:
@@ -195,13 +197,42 @@ def _governing_config(directory: Path) -> Path | None:
     return None
 
 
+_COMPONENT_CONFIGS = ("convex.config.ts", "convex.config.js", "convex.config.mts")
+_DEFINE_COMPONENT = re.compile(rb"\bdefineComponent\s*[<(]")
+
+
+def is_component_dir(directory: Path) -> bool:
+    """Whether ``directory`` is a Convex component's own functions directory: it holds a
+    ``convex.config.ts`` that calls ``defineComponent`` (an app's calls ``defineApp``)."""
+    for name in _COMPONENT_CONFIGS:
+        config = directory / name
+        if config.is_file():
+            try:
+                return bool(_DEFINE_COMPONENT.search(config.read_bytes()[:65536]))
+            except OSError:
+                return False
+    return False
+
+
+def _components_within(functions_dir: Path, ignorer: _Ignorer) -> list[Path]:
+    """Component directories nested in a functions directory (``convex/betterAuth/``):
+    each is a unit of its own, with its own schema and functions."""
+    out = []
+    for here, dirnames, filenames in _walk(functions_dir, ignorer):
+        if here != functions_dir and any(n in filenames for n in _COMPONENT_CONFIGS) and is_component_dir(here):
+            out.append(here)
+    return out
+
+
 def find_functions_dirs(root: Path, ignorer: _Ignorer | None = None) -> list[Path]:
     """Every Convex functions directory at or below ``root`` (absolute, sorted).
 
     Below a ``convex.json`` (found here or above ``root``) only the folder it names is a
     functions directory: another folder named ``convex`` there (``src/lib/convex/``
     holding a React provider) is client code. A nested ``convex.json``, or a nested
-    package with a ``convex/`` folder and no ``convex.json``, is its own project.
+    package with a ``convex/`` folder and no ``convex.json``, is its own project. A
+    Convex component's folder (``convex.config.ts`` calling ``defineComponent``) is a
+    functions directory of its own wherever it is, also inside an app's.
     """
     ignorer = ignorer or _Ignorer()
     found: set[Path] = set()
@@ -215,6 +246,8 @@ def find_functions_dirs(root: Path, ignorer: _Ignorer | None = None) -> list[Pat
         found.add(root)
     configured: set[Path] = {root} if above is not None else set()  # dirs at or below a convex.json
     for here, dirnames, filenames in _walk(root, ignorer):
+        if any(n in filenames for n in _COMPONENT_CONFIGS) and is_component_dir(here):
+            found.add(here)  # a component library's src/component/
         if "convex.json" in filenames:
             configured.add(here)
             fd = _functions_dir_from_convex_json(here / "convex.json")
@@ -231,6 +264,9 @@ def find_functions_dirs(root: Path, ignorer: _Ignorer | None = None) -> list[Pat
                 found.add(candidate)
             if candidate in found:
                 dirnames.remove(d)  # its files are the functions dir's; do not search inside
+    for fd in list(found):
+        if fd.is_dir():
+            found.update(_components_within(fd, ignorer))
     return sorted(p for p in found if p.is_dir())
 
 
@@ -245,6 +281,11 @@ def enclosing_functions_dir(path: Path) -> tuple[Path | None, bool]:
     """
     path = path.resolve()
     start = path if path.is_dir() else path.parent
+    for d in [start, *start.parents]:
+        if (d / ".git").exists() and not is_component_dir(d):
+            break
+        if is_component_dir(d):
+            return d, True  # a component's folder is its own functions directory
     config = _governing_config(start)
     if config is not None:
         fd = _functions_dir_from_convex_json(config)
@@ -261,10 +302,14 @@ def enclosing_functions_dir(path: Path) -> tuple[Path | None, bool]:
 
 
 def functions_dir_files(functions_dir: Path, ignorer: _Ignorer | None = None) -> list[Path]:
-    """Every lintable file in a functions directory, sorted."""
+    """Every lintable file in a functions directory, sorted; the folders of components
+    nested in it belong to those components, not to it."""
     ignorer = ignorer or _Ignorer()
     out = []
-    for here, _dirs, files in _walk(functions_dir, ignorer):
+    for here, dirs, files in _walk(functions_dir, ignorer):
+        if here != functions_dir and any(n in files for n in _COMPONENT_CONFIGS) and is_component_dir(here):
+            dirs[:] = []
+            continue
         for f in files:
             p = here / f
             if _is_lintable(f) and not ignorer.ignored(p, False):
@@ -339,6 +384,8 @@ def discover(paths: list[Path], *, client_context: bool = False) -> list[Target]
             for f in listing(fd):
                 reported[f] = Target(f, fd, is_server=True, report=True)
         for fd in found_dirs:
+            if any(other in fd.parents for other in found_dirs):
+                continue  # a component inside an app's functions directory: no client code of its own
             root = project_root(fd)
             if root in path.parents:
                 root = path  # a folder inside the project (``convex/`` around ``convex/functions``): that part of it
@@ -351,7 +398,7 @@ def discover(paths: list[Path], *, client_context: bool = False) -> list[Target]
         for f in listing(fd):
             if f not in targets:
                 targets[f] = Target(f, fd, is_server=True, report=False)
-        if client_context:
+        if client_context and not any(other in fd.parents for other in context_dirs):
             for f in client_files(project_root(fd), context_dirs, ignorer):
                 if f not in targets:
                     targets[f] = Target(f, fd, is_server=False, report=False)

@@ -24,7 +24,7 @@ from tree_sitter import Query, QueryCursor
 
 from convexlint.config import Settings
 from convexlint.diagnostics import Diagnostic, LintResult, Severity, SourceTexts, Span
-from convexlint.discovery import Target
+from convexlint.discovery import Target, is_component_dir
 from convexlint.model.extract import EVENT_NODE_TYPES, FileScan, collect, index_calls, new_facts
 from convexlint.model.facts import FileFacts
 from convexlint.model.project import Project
@@ -567,6 +567,7 @@ class Linter:
         for key, project in projects.items():
             project.resolve(self.settings.registrars)
             project.generated_env = key is not None and generated_env(self.cwd / key)
+            project.is_component = key is not None and is_component_dir(self.cwd / key)
         return projects
 
     def _judge(self, outcomes: list[_FileOutcome]) -> list[Diagnostic]:

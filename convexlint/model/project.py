@@ -52,6 +52,9 @@ class Project:
     files: dict[str, FileFacts] = field(default_factory=dict)  # rel path -> facts (server code)
     client_files: dict[str, FileFacts] = field(default_factory=dict)  # rel path -> facts
     generated_env: bool = False  # _generated/server exports a typed `env`
+    #: A Convex component's folder (convex.config.ts calls defineComponent): its "public"
+    #: functions are reachable only through the app that installs it, never by clients.
+    is_component: bool = False
     _by_module: dict[str, FileFacts] | None = None
     _default_runtime: set[str] | None = None
     _resolved: dict[tuple[str, str], FileFacts | None] = field(default_factory=dict)

@@ -2,7 +2,8 @@
 
 Sources: S001 DO ("Always check auth in public functions"), S003, the official ESLint
 plugin's rule of the same id (off by default there), Convex Best Practices. Public
-functions can be called by anyone with the deployment URL.
+functions can be called by anyone with the deployment URL; a component's are not (only
+the app that installs the component calls them), so components are not checked.
 
 An access check is ``ctx.auth.getUserIdentity()``, a call whose name matches the
 ``pattern`` option (the ESLint plugin's default, plus Convex Auth's ``getAuthUserId``),
@@ -23,6 +24,8 @@ class RequireAccessControl(Rule):
     id = "require-access-control"
 
     def check_project(self, project: Project, ctx: ProjectContext) -> None:
+        if project.is_component:
+            return  # a component's public functions are called by the installing app, not by clients
         compiled: dict[str, re.Pattern] = {}
         for facts, fn in project.functions():
             if fn.visibility != "public" or fn.kind == "httpAction" or not fn.export_names:
