@@ -75,6 +75,8 @@ def project_view(project: Project, cwd: Path, roles: dict[str, list[str]], unpar
         "functions_dir": project.functions_dir,
         "reason": functions_dir_reason((cwd / project.functions_dir).resolve(), cwd) if project.functions_dir else "files outside any functions directory",
     }
+    generated = f"{project.functions_dir}/_generated" if project.functions_dir else None
+    view["generated"] = generated if generated is not None and (cwd / generated).is_dir() else None
     schema_file, schema = project.schema_file, project.schema
     if schema_file is None or schema is None:
         view["schema"] = None
@@ -184,6 +186,8 @@ def render_text(view: dict) -> str:
     for p in view["projects"]:
         out.append(f"functions directory: {p['functions_dir'] or '(none)'}")
         out.append(f"  why: {p['reason']}")
+        if p.get("generated"):
+            out.append(f"  generated code: {p['generated']}/ (read for `env` only, never linted)")
         schema = p["schema"]
         if schema is None:
             out.append("  schema: none (schema rules stay silent)")
