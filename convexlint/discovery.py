@@ -169,7 +169,10 @@ def functions_dir_reason(functions_dir: Path, cwd: Path) -> str:
         config = d / "convex.json"
         if config.is_file():
             if _functions_dir_from_convex_json(config) == functions_dir:
-                return f"named by `functions` in {os.path.relpath(config, cwd)}"
+                where = os.path.relpath(config, cwd)
+                if b'"functions"' in config.read_bytes():
+                    return f"named by `functions` in {where}"
+                return f"the default `convex/` of the project whose {where} sets no `functions`"
             break
     if is_component_dir(functions_dir):
         return "a Convex component: its `convex.config.ts` calls `defineComponent`"

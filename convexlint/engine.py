@@ -593,6 +593,8 @@ class Linter:
                 continue
             if not o.target.is_server and not o.target.explicit and record is not None and record.category == "meta":
                 continue  # client code found by searching: its build may differ (JSX in .js); no syntax reports
+            if o.facts is not None and o.facts.generated and not o.target.explicit:
+                continue  # a tool wrote it ("auto-generated… do not edit"): fixing it is the tool's job
             setting = self.settings.for_path(diag.path).get(diag.rule)
             if setting is None:
                 continue

@@ -39,6 +39,8 @@ def _file_roles(target: Target, facts: FileFacts | None, rel: str, skipped: bool
         return roles
     if target.is_server and facts.functions_dir is not None and facts.module is None:
         roles.append("imported by server code")  # beside the functions directory: server code, not a function module
+    if facts.generated:
+        roles.append("generated (its header says so): not reported")
     if facts.is_test:
         roles.append("test")
     if facts.entry_point:

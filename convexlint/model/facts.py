@@ -277,6 +277,7 @@ class RouteFact:
     has_path_key: bool = False
     has_prefix_key: bool = False
     handler_is_function: bool = False  # a plain function, not an httpAction
+    router_at: int = -1  # start byte of the router's creation: two routers may share a name
 
 
 @dataclass(slots=True)
@@ -309,6 +310,7 @@ class FileFacts:
     is_server: bool
     entry_point: bool = False  # Convex bundles it as a function module (see parsing.is_entry_point)
     is_test: bool = False  # *.test.ts / *.spec.ts / __tests__/
+    generated: bool = False  # its leading comment says it is generated ("auto-generated… do not edit")
     use_node: bool = False
     use_node_span: Span | None = None
     imports: list[ImportFact] = field(default_factory=list)

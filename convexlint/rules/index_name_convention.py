@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from convexlint.model.project import Project
 from convexlint.rules.base import ProjectContext, Rule
+from convexlint.rules.invalid_index_definition import RESERVED
 
 
 def expected_name(fields: list[str], style: str) -> str:
@@ -33,6 +34,8 @@ class IndexNameConvention(Rule):
                     continue  # computed name: not static, left alone
                 if index.kind == "db" and index.fields:
                     want = expected_name(index.fields, style)
+                    if want in RESERVED:
+                        continue  # `.index("id", ["id"])`: the listing name (`by_id`) is Convex's own
                     if index.name != want:
                         fields = ", ".join(f'"{f}"' for f in index.fields)
                         ctx.report(

@@ -35,8 +35,9 @@ class InvalidHttpRoute(Rule):
                 target = project.route_handler(facts, route)
                 if target is not None and target[1].kind not in (None, "httpAction"):
                     problem = f"`handler` is a {target[1].kind}, not an `httpAction`"
-            if problem is None and route.method is not None:
-                key = (facts.path, route.router, route.method, route.path, route.path_prefix)
+            if problem is None and route.method is not None and (route.path is not None or route.path_prefix is not None):
+                # A path that is not static (a template with a substitution) is not compared.
+                key = (facts.path, route.router, route.router_at, route.method, route.path, route.path_prefix)
                 if key in seen:
                     where = route.path if route.path is not None else route.path_prefix
                     problem = f"`{route.method} {where}` is already routed"

@@ -12,7 +12,7 @@ from __future__ import annotations
 from tree_sitter import Node
 
 from convexlint.model.extract.crons import read_cron
-from convexlint.model.extract.files import is_entry_point, is_test_file
+from convexlint.model.extract.files import declares_generated, is_entry_point, is_test_file
 from convexlint.model.extract.functions import add_function, read_helpers
 from convexlint.model.extract.http import link_route_handlers, read_route
 from convexlint.model.extract.modules import named_value_imports, read_aliases, read_module_level, read_schema_uses
@@ -55,6 +55,7 @@ def collect(scan: FileScan) -> FileFacts:
     references; server code records everything.
     """
     facts = scan.facts
+    facts.generated = declares_generated(scan.source.data)
     read_module_level(scan)
     if not facts.is_server:
         read_helpers(scan)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 
 def is_entry_point(relpath: str) -> bool:
     """Whether Convex bundles a file of the functions directory as a module of its own.
@@ -17,6 +19,17 @@ def is_entry_point(relpath: str) -> bool:
     if base in ("schema.ts", "schema.js"):
         return False
     return base.count(".") <= 1
+
+
+_LEADING_COMMENTS = re.compile(rb"\A(?:\xef\xbb\xbf)?(?:\s+|//[^\n]*|/\*.*?\*/)*", re.DOTALL)
+_GENERATED = re.compile(rb"auto-?generated|@generated|do not (?:edit|modify)", re.IGNORECASE)
+
+
+def declares_generated(data: bytes) -> bool:
+    """Whether the file's leading comments (before any code, first 2 KiB) say a tool
+    generated it: ``// This file is auto-generated… Do not edit``, ``@generated``."""
+    head = _LEADING_COMMENTS.match(data[:2048])
+    return head is not None and bool(_GENERATED.search(head.group(0)))
 
 
 def is_test_file(path: str) -> bool:

@@ -27,22 +27,23 @@ from convexlint.syntax import (
 _MAX_WRAPPERS = 3  # withLogging(withAuth(httpRouter()))
 
 
-def _router_kind(recv: Node | None) -> tuple[str, bool] | None:
-    """``(router_name, is_cors_router)`` when ``recv`` names a ``httpRouter()`` or
-    ``corsRouter(...)`` value, also through wrappers that take the router as their first
-    argument (``withLogging(httpRouter())``), else None."""
+def _router_kind(recv: Node | None) -> tuple[str, bool, int] | None:
+    """``(router_name, is_cors_router, start byte of its creation)`` when ``recv`` names a
+    ``httpRouter()`` or ``corsRouter(...)`` value, also through wrappers that take the
+    router as their first argument (``withLogging(httpRouter())``), else None."""
     if recv is None or recv.type != "identifier":
         return None
     value = resolve_value(recv)
+    created = value.start_byte if value is not None else -1
     for _ in range(_MAX_WRAPPERS + 1):
         if value is None or value.type != "call_expression":
             return None
         fn = value.child_by_field_name("function")
         name = text(fn) if fn is not None and fn.type == "identifier" else ""
         if name == "httpRouter":
-            return text(recv), False
+            return text(recv), False, created
         if name == "corsRouter":
-            return text(recv), True
+            return text(recv), True, created
         args = call_arguments(value)
         value = resolve_value(args[0]) if args else None
     return None
@@ -73,6 +74,7 @@ def read_route(scan: FileScan, call: Node, recv: Node | None) -> tuple[int, Node
             has_path_key="path" in props,
             has_prefix_key="pathPrefix" in props,
             handler_is_function=is_function(handler_value),
+            router_at=router[2],
         )
     )
     return len(scan.facts.routes) - 1, handler
