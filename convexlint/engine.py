@@ -138,6 +138,10 @@ class Linter:
         #: always parsed, because some enabled rule could report anywhere in it).
         self.client_markers = self._client_markers()
         # node type -> [(rule, bound method)]
+        #: Worker processes, started at the first batch big enough and kept for the run's
+        #: later phases (see ``_in_workers``); ``close`` ends them.
+        self._pool = None
+        self._pool_jobs = 0
         self.dispatch: dict[str, list[tuple[Rule, object]]] = {}
         for rule in self.rules:
             for node_type, method in rule.listeners.items():
@@ -271,7 +275,16 @@ class Linter:
         """Lint files in this process, or in ``jobs`` worker processes (default: one per
         CPU) when there are enough of them, in the phases of ``_lint_in_phases``. Results
         come back in ``targets`` order, so output is identical whatever the number of jobs."""
-        return self._lint_in_phases(targets, lambda batch, _indexes: [o for o, _ in self._lint_files(batch, jobs, want_payloads=False)])
+        try:
+            return self._lint_in_phases(targets, lambda batch, _indexes: [o for o, _ in self._lint_files(batch, jobs, want_payloads=False)])
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """End the worker processes, if any were started."""
+        if self._pool is not None:
+            self._pool.shutdown()
+            self._pool = None
 
     def _lint_in_phases(
         self, targets: list[Target], lint_batch: Callable[[list[Target], list[int]], list[_FileOutcome]]
@@ -353,7 +366,7 @@ class Linter:
                 for payload in self._in_workers(targets, jobs):
                     out.append((self.decode(targets[len(out)], payload), payload))
             except (OSError, BrokenProcessPool):
-                pass  # no processes available: go on in this one
+                self._pool = None  # no processes available: go on in this one
         for t in targets[len(out) :]:
             outcome = self.lint_file(t)
             out.append((outcome, self.encode(outcome) if want_payloads else None))
@@ -362,8 +375,9 @@ class Linter:
     def _in_workers(self, targets: list[Target], jobs: int) -> Iterator[str]:
         """Encoded outcomes, in ``targets`` order, from ``jobs`` worker processes. Workers
         are forked where that is safe (Linux, and this process has no threads), so they
-        start with everything imported; raises ``OSError`` or ``BrokenProcessPool``
-        when processes cannot be started or die."""
+        start with everything imported, and serve every later batch of the run (the
+        phases of ``_lint_in_phases``) until ``close``; raises ``OSError`` or
+        ``BrokenProcessPool`` when processes cannot be started or die."""
         import concurrent.futures
         import multiprocessing
         import sys
@@ -371,15 +385,18 @@ class Linter:
 
         size = max(8, len(targets) // (jobs * 4))
         chunks = [targets[i : i + size] for i in range(0, len(targets), size)]
-        method = "fork" if sys.platform == "linux" and threading.active_count() == 1 else "spawn"
-        with concurrent.futures.ProcessPoolExecutor(
-            max_workers=jobs,
-            mp_context=multiprocessing.get_context(method),
-            initializer=_worker_init,
-            initargs=(self.settings, self.cwd),
-        ) as pool:
-            for chunk in pool.map(_worker_lint, chunks):
-                yield from chunk
+        if self._pool is None or self._pool_jobs != jobs:
+            self.close()
+            method = "fork" if sys.platform == "linux" and threading.active_count() == 1 else "spawn"
+            self._pool = concurrent.futures.ProcessPoolExecutor(
+                max_workers=jobs,
+                mp_context=multiprocessing.get_context(method),
+                initializer=_worker_init,
+                initargs=(self.settings, self.cwd),
+            )
+            self._pool_jobs = jobs
+        for chunk in self._pool.map(_worker_lint, chunks):
+            yield from chunk
 
     # -- the encoding workers and the cache use -----------------------------------------
 
@@ -483,7 +500,10 @@ class Linter:
                     ]
                     return self._cached_outcomes(cache, batch, [rels[i] for i in indexes], batch_keys, jobs)
 
-                outcomes = self._lint_in_phases(included, lint_batch)
+                try:
+                    outcomes = self._lint_in_phases(included, lint_batch)
+                finally:
+                    self.close()
                 diagnostics = self._judge(outcomes)
                 if run_key is not None:
                     encoded = [self._encode_diagnostic(d, True) for d in diagnostics]

@@ -8,7 +8,6 @@ b } from``, ``export *``, ``export default``).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 from tree_sitter import Node
 
@@ -50,19 +49,29 @@ def _mark_type_only_uses(scan: FileScan) -> None:
     for imp in scan.facts.imports:
         if imp.type_only or imp.local is None or not imp.source.startswith("."):
             continue
-        name = imp.local.encode()
-        used = False
-        for match in re.finditer(rb"(?<![\w$.])" + re.escape(name) + rb"(?![\w$])", data):
-            if imp.span.start_byte <= match.start() < imp.span.end_byte:
-                continue  # the import statement itself
-            node = root.descendant_for_byte_range(match.start(), match.end())
-            if node is None or node.type not in ("identifier", "shorthand_property_identifier"):
-                continue  # a type name, a property key, a string or a comment
-            if not _in_type_query(node):
-                used = True
-                break
-        if not used:
+        if not _used_as_value(data, root, imp.local.encode(), imp.span.start_byte, imp.span.end_byte):
             imp.type_only = True
+
+
+#: Bytes that continue an identifier (or make it a property: ``x.name``) around a match.
+_NAME_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_$")
+
+
+def _used_as_value(data: bytes, root: Node, name: bytes, skip_start: int, skip_end: int) -> bool:
+    """Whether ``name`` occurs as a value (an ``identifier`` outside type positions) in the
+    file, outside ``[skip_start, skip_end)`` (its import statement). Stops at the first."""
+    pos = data.find(name)
+    while pos != -1:
+        end = pos + len(name)
+        if not skip_start <= pos < skip_end and (pos == 0 or data[pos - 1] not in _NAME_BYTES and data[pos - 1] != 0x2E) and (
+            end == len(data) or data[end] not in _NAME_BYTES
+        ):
+            node = root.descendant_for_byte_range(pos, end)
+            # A type name is a `type_identifier`, a key a `property_identifier`: not values.
+            if node is not None and node.type in ("identifier", "shorthand_property_identifier") and not _in_type_query(node):
+                return True
+        pos = data.find(name, end)
+    return False
 
 
 def _in_type_query(node: Node) -> bool:
@@ -176,18 +185,23 @@ def named_value_imports(scan: FileScan) -> dict[str, ImportFact]:
     }
 
 
-def module_declarators(scan: FileScan) -> Iterator[tuple[Node, str, Node | None]]:
-    """``(name_node, name, unwrapped value)`` of every module-level ``const``/``let``."""
-    for child in scan.source.root.named_children:
-        decl = child.child_by_field_name("declaration") if child.type == "export_statement" else child
-        if decl is None or decl.type not in ("lexical_declaration", "variable_declaration"):
-            continue
-        for d in decl.named_children:
-            if d.type != "variable_declarator":
+def module_declarators(scan: FileScan) -> list[tuple[Node, str, Node | None]]:
+    """``(name_node, name, unwrapped value)`` of every module-level ``const``/``let``
+    (computed once per file: several extractors ask)."""
+    if scan.declarators is None:
+        found = []
+        for child in scan.source.root.named_children:
+            decl = child.child_by_field_name("declaration") if child.type == "export_statement" else child
+            if decl is None or decl.type not in ("lexical_declaration", "variable_declaration"):
                 continue
-            name = d.child_by_field_name("name")
-            if name is not None and name.type == "identifier":
-                yield name, text(name), unwrap(d.child_by_field_name("value"))
+            for d in decl.named_children:
+                if d.type != "variable_declarator":
+                    continue
+                name = d.child_by_field_name("name")
+                if name is not None and name.type == "identifier":
+                    found.append((name, text(name), unwrap(d.child_by_field_name("value"))))
+        scan.declarators = found
+    return scan.declarators
 
 
 def binding_of(scan: FileScan, call: Node) -> tuple[str | None, list[str]]:

@@ -64,6 +64,8 @@ class FileScan:
         self.others = NodesByPosition(list(others))
         self.returns = NodesByPosition(returns) if returns is not None else None
         self._refs: dict[int, FunctionRefFact | None] = {}
+        #: Module-level declarators, filled by ``modules.module_declarators``.
+        self.declarators: list | None = None
         self._value_imports: dict[str, str] | None = None
 
     def named_calls(self, names, *, member: bool | None = None):
