@@ -6,9 +6,7 @@
 
 Every measurement is a fresh subprocess (interpreter start-up included on both sides):
 
-- floor: read and tree-sitter-parse every file convexlint parses (client files without a
-  Convex marker, which convexlint skips unparsed, are skipped here too), one process,
-  nothing else;
+- floor: read and tree-sitter-parse every file convexlint reads, one process, nothing else;
 - cold: ``convexlint check`` with an empty cache;
 - warm: again, nothing changed;
 - one file: after editing one function file;
@@ -40,30 +38,9 @@ import sys
 from pathlib import Path
 from convexlint.discovery import discover
 from convexlint.parsing import parse
-skipped = set(Path(sys.argv[2]).read_text().splitlines())
 for t in discover([Path(sys.argv[1])], client_context=True):
-    if str(t.path) not in skipped:
-        parse(t.path.read_bytes(), t.path.name)
+    parse(t.path.read_bytes(), t.path.name)
 """
-
-
-def skipped_client_files(project: Path) -> list[str]:
-    """Client files ``convexlint check`` does not parse (no Convex marker in their bytes):
-    the floor leaves them out too, so it stays "parse what convexlint parses"."""
-    from convexlint.config import Settings
-    from convexlint.discovery import discover
-    from convexlint.engine import Linter
-    from convexlint.records import load_records
-
-    linter = Linter(Settings(load_records(), None, cwd=project), project)
-    markers = linter.client_markers
-    if markers is None:
-        return []
-    return [
-        str(t.path)
-        for t in discover([project], client_context=True)
-        if not t.is_server and not t.explicit and not markers.search(t.path.read_bytes())
-    ]
 
 ESLINT_CONFIG = """
 import convex from "@convex-dev/eslint-plugin";
@@ -137,11 +114,9 @@ def main() -> None:
         function_file = next((p for p in sorted(project.rglob("*.ts")) if "_generated" not in p.parts and p.name not in ("schema.ts", "http.ts", "crons.ts")), None)
 
         eslint = None if args.no_eslint else install_eslint(work / "eslint")
-        skip_list = work / "skipped.txt"
-        skip_list.write_text("\n".join(skipped_client_files(project.resolve())))
         results: dict[str, list[tuple[float, int]]] = {k: [] for k in ("floor", "cold", "warm", "one file", "schema", "eslint")}
         for i in range(args.repeat):
-            results["floor"].append(run([sys.executable, "-c", FLOOR, ".", str(skip_list)], project))
+            results["floor"].append(run([sys.executable, "-c", FLOOR, "."], project))
             shutil.rmtree(cache, ignore_errors=True)
             results["cold"].append(run(lint, project))
             results["warm"].append(run(lint, project))
