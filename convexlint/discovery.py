@@ -67,6 +67,7 @@ class _Ignorer:
     def __init__(self) -> None:
         self._specs: dict[Path, pathspec.GitIgnoreSpec | None] = {}
         self._chains: dict[Path, list[tuple[Path, pathspec.GitIgnoreSpec]]] = {}
+        self._answers: dict[tuple[Path, bool], bool] = {}  # discovery walks a tree up to three times
 
     def _spec(self, directory: Path) -> pathspec.GitIgnoreSpec | None:
         if directory not in self._specs:
@@ -105,6 +106,13 @@ class _Ignorer:
         return any((d / ".git").exists() for d in [directory, *directory.parents])
 
     def ignored(self, path: Path, is_dir: bool) -> bool:
+        key = (path, is_dir)
+        answer = self._answers.get(key)
+        if answer is None:
+            answer = self._answers[key] = self._ignored(path, is_dir)
+        return answer
+
+    def _ignored(self, path: Path, is_dir: bool) -> bool:
         for directory, spec in self._chain(path.parent):
             rel = path.relative_to(directory).as_posix() + ("/" if is_dir else "")
             if spec.match_file(rel):
