@@ -158,6 +158,8 @@ def _looks_like_convex(directory: Path) -> bool:
         return False
     if any(e.split(".")[0] == "schema" and _is_lintable(e) for e in entries):
         return True
+    if "package.json" in entries:
+        return False  # a package of its own (the `convex` npm package's source), not a functions dir
     for dirpath, _dirs, files in os.walk(directory):
         for f in files:
             if _is_lintable(f):

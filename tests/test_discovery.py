@@ -151,3 +151,16 @@ def test_folder_around_a_nested_functions_dir(tmp_path):
         ("convex/functions/notes.ts", True, True),
         ("convex/lib/db.ts", True, False),
     ]
+
+
+def test_a_package_named_convex_is_not_a_functions_directory(tmp_path):
+    """A folder named `convex` holding its own package.json and code that imports
+    "convex/server" (the npm package's source in a monorepo) is a package, not functions."""
+    from convexlint.discovery import find_functions_dirs
+
+    (tmp_path / "packages" / "convex" / "src").mkdir(parents=True)
+    (tmp_path / "packages" / "convex" / "package.json").write_text('{"name": "convex"}\n')
+    (tmp_path / "packages" / "convex" / "src" / "index.ts").write_text('export * from "convex/server";\n')
+    (tmp_path / "app" / "convex").mkdir(parents=True)
+    (tmp_path / "app" / "convex" / "todos.ts").write_text('import { query } from "./_generated/server";\n')
+    assert find_functions_dirs(tmp_path) == [(tmp_path / "app" / "convex").resolve()]
