@@ -383,7 +383,9 @@ class Linter:
         import sys
         import threading
 
-        size = max(8, len(targets) // (jobs * 4))
+        # Small chunks: each phase ends with a barrier, where a big last chunk would leave
+        # the other workers idle.
+        size = max(8, len(targets) // (jobs * 16))
         chunks = [targets[i : i + size] for i in range(0, len(targets), size)]
         if self._pool is None or self._pool_jobs != jobs:
             self.close()

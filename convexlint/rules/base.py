@@ -41,6 +41,16 @@ class FileContext:
     is_test: bool = False
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
+    def member_path(self, node: Node | None) -> list[str] | None:
+        """``a.b.c`` -> ``["a", "b", "c"]`` (see ``syntax.member_path``), memoized per file;
+        do not change the list."""
+        return self.scan.member_path(node)
+
+    def callee_method(self, call: Node) -> tuple[str | None, Node | None]:
+        """``recv.method(...)`` -> ``("method", recv)`` (see ``syntax.callee_method``),
+        memoized per file."""
+        return self.scan.callee_method(call)
+
     def function_reference(self, node: Node | None) -> FunctionRefFact | None:
         """``api.a.b``/``internal.a.b``/``components.x.y`` as a reference (memoized per
         file; see ``FileScan.function_reference``), or None."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 from tree_sitter import Node
 
 from convexlint.rules.base import FileContext, Rule
-from convexlint.syntax import call_arguments, member_path, static_string_value
+from convexlint.syntax import call_arguments, static_string_value
 
 #: method -> argument count of the old form (id first)
 _OLD_ARITY = {"get": 1, "delete": 1, "patch": 2, "replace": 2}
@@ -22,7 +22,7 @@ class ExplicitTableIds(Rule):
     call_names = frozenset({"get", "delete", "patch", "replace"})
 
     def on_call(self, node: Node, file: FileContext) -> None:
-        path = member_path(node.child_by_field_name("function"))
+        path = file.member_path(node.child_by_field_name("function"))
         if not path or len(path) < 2 or path[-2] != "db" or path[-1] not in _OLD_ARITY:
             return
         args = call_arguments(node)

@@ -17,7 +17,6 @@ from tree_sitter import Node
 
 from convexlint.rules._dbchain import query_chain
 from convexlint.rules.base import FileContext, Rule
-from convexlint.syntax import callee_method
 
 
 class NoCollectInQuery(Rule):
@@ -26,7 +25,7 @@ class NoCollectInQuery(Rule):
     call_names = frozenset({"collect"})
 
     def on_call(self, node: Node, file: FileContext) -> None:
-        method, recv = callee_method(node)
+        method, recv = file.callee_method(node)
         if method != "collect":
             return
         is_query, _indexed, ranged = query_chain(recv)

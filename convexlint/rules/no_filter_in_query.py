@@ -12,7 +12,6 @@ from tree_sitter import Node
 
 from convexlint.rules._dbchain import query_chain
 from convexlint.rules.base import FileContext, Rule
-from convexlint.syntax import callee_method
 
 
 class NoFilterInQuery(Rule):
@@ -21,7 +20,7 @@ class NoFilterInQuery(Rule):
     call_names = frozenset({"filter"})
 
     def on_call(self, node: Node, file: FileContext) -> None:
-        method, recv = callee_method(node)
+        method, recv = file.callee_method(node)
         if method != "filter":
             return
         is_query, indexed, _ranged = query_chain(recv)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from tree_sitter import Node
 
 from convexlint.rules.base import FileContext, Rule
-from convexlint.syntax import FUNCTION_TYPES, member_path
+from convexlint.syntax import FUNCTION_TYPES
 
 _LOOPS = frozenset({"for_statement", "for_in_statement", "while_statement", "do_statement"})
 
@@ -20,7 +20,7 @@ class NoNPlusOne(Rule):
     call_names = frozenset({"get", "query"})
 
     def on_call(self, node: Node, file: FileContext) -> None:
-        path = member_path(node.child_by_field_name("function"))
+        path = file.member_path(node.child_by_field_name("function"))
         if not path or len(path) < 2 or path[-2] != "db" or path[-1] not in ("get", "query"):
             return
         awaited = False

@@ -14,7 +14,7 @@ from tree_sitter import Node
 
 from convexlint.model.project import Project
 from convexlint.rules.base import FileContext, ProjectContext, Rule
-from convexlint.syntax import call_arguments, callee_method, member_path
+from convexlint.syntax import call_arguments
 
 #: method -> index of the function-reference argument
 SCHEDULER_METHODS = {"runAfter": 1, "runAt": 1}
@@ -35,15 +35,15 @@ class RequireInternalReference(Rule):
     call_names = frozenset({"runAfter", "runAt", "runQuery", "runMutation", "runAction"})
 
     def on_call(self, node: Node, file: FileContext) -> None:
-        method, recv = callee_method(node)
+        method, recv = file.callee_method(node)
         if method in SCHEDULER_METHODS:
-            path = member_path(recv)
+            path = file.member_path(recv)
             if not path or path[-1] != "scheduler":
                 return
             index = SCHEDULER_METHODS[method]
             call_text = ".".join(path + [method])
         elif method in RUN_METHODS:
-            path = member_path(recv)
+            path = file.member_path(recv)
             index = RUN_METHODS[method]
             call_text = ".".join((path or ["…"]) + [method])
         else:

@@ -28,7 +28,7 @@ from convexlint.model.extract.scan import EVENT_NODE_TYPES, FileScan, index_call
 from convexlint.model.extract.schema import SCHEMA_CALLS, read_schema, read_table_groups
 from convexlint.model.facts import FileFacts, RegistrarRef
 from convexlint.model.vocabulary import CRON_METHODS, GENERIC_REGISTRARS, REGISTRARS, builtin_registrar
-from convexlint.syntax import callee_method, resolve_binding, text, unwrap
+from convexlint.syntax import resolve_binding, text, unwrap
 
 __all__ = ["EVENT_NODE_TYPES", "FileScan", "collect", "index_calls", "is_entry_point", "is_test_file", "new_facts"]
 
@@ -71,8 +71,10 @@ def collect(scan: FileScan) -> FileFacts:
     # Registrations, the schema, routes and crons, in document order.
     work: list[tuple[int, str, Node, Node]] = []  # (position, what, call, callee)
     work += [(c.start_byte, "registrar", c, f) for c, f in scan.named_calls([*registrar_locals, *sorted(SCHEMA_CALLS)], member=False)]
-    work += [(c.start_byte, "custom", c, f) for c, f in module_level_candidates(scan, registrar_locals)]
-    work += [(c.start_byte, "custom", c, f) for c, f in imported_candidates(scan, registrar_locals, imported)]
+    module_level = module_level_candidates(scan, registrar_locals)
+    work += [(c.start_byte, "custom", c, f) for c, f in module_level]
+    found = {c.id for c, _f in module_level}
+    work += [(c.start_byte, "custom", c, f) for c, f in imported_candidates(scan, registrar_locals, imported, found)]
     member_names = ["route", *CRON_METHODS, *(REGISTRARS if namespaces else ()), *(GENERIC_REGISTRARS if namespaces else ())]
     work += [(c.start_byte, "member", c, f) for c, f in scan.named_calls(member_names, member=True)]
     work.sort(key=lambda w: w[0])
@@ -104,7 +106,7 @@ def collect(scan: FileScan) -> FileFacts:
                 continue
             function_index[call.id] = add_function(scan, call, fn, name, None, None, ref)
         else:
-            method, recv = callee_method(call)
+            method, recv = scan.callee_method(call)
             recv_u = unwrap(recv)
             if recv_u is not None and recv_u.type == "identifier" and text(recv_u) in namespaces:
                 found = builtin_registrar(method)

@@ -101,7 +101,9 @@ def add_function(
         fact.returns_non_null = any(v is not None and v.type in _DEFINITE_VALUES for v in values)
         fact.events = events_in(scan, fn)
         fact.calls, _ = scan.calls_in(fn.start_byte, fn.end_byte)
-        if kind in ("httpAction", None):  # None: a registrar the project resolves later, maybe httpAction
+        # None: a registrar the project resolves later, maybe httpAction (whose responses
+        # are built in this file, so it says `Response`).
+        if kind == "httpAction" or (kind is None and "Response" in src.text):
             fact.responses = [ResponseFact(src.node_span(e), st) for e, st in handler_responses(fn, scan.returns)]
     scan.facts.functions.append(fact)
     return len(scan.facts.functions) - 1
@@ -129,7 +131,7 @@ def events_in(scan: FileScan, fn: Node) -> list[Event]:
     may_use_promise = "Promise" in src.text  # skips a walk up from every call in most files
     for call in scan.calls.within(fn.start_byte, fn.end_byte):
         callee = call.child_by_field_name("function")
-        path = member_path(callee) if callee is not None else None
+        path = scan.member_path(callee) if callee is not None else None
         if not path:
             continue
         kind = None

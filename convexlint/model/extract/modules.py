@@ -41,16 +41,21 @@ def read_module_level(scan: FileScan) -> None:
 
 
 def _mark_type_only_uses(scan: FileScan) -> None:
-    """Relative imports none of whose names is used as a value are type-only: the bundler
-    drops them, so they add no runtime dependency (``import { Doc } from "./schema"`` used
-    in annotations). Only relative imports matter to the project's module graph."""
+    """A relative import statement none of whose names is used as a value is type-only:
+    the bundler drops it, so it adds no runtime dependency (``import { Doc } from
+    "./schema"`` used in annotations). Only relative imports matter to the project's
+    module graph; a statement with one name used as a value keeps all its names."""
     data = scan.source.data
     root = scan.source.root
+    statements: dict[int, list[ImportFact]] = {}
     for imp in scan.facts.imports:
-        if imp.type_only or imp.local is None or not imp.source.startswith("."):
-            continue
-        if not _used_as_value(data, root, imp.local.encode(), imp.span.start_byte, imp.span.end_byte):
-            imp.type_only = True
+        if not imp.type_only and imp.local is not None and imp.source.startswith("."):
+            statements.setdefault(imp.span.start_byte, []).append(imp)
+    for names in statements.values():
+        span = names[0].span
+        if not any(_used_as_value(data, root, imp.local.encode(), span.start_byte, span.end_byte) for imp in names):
+            for imp in names:
+                imp.type_only = True
 
 
 #: Bytes that continue an identifier (or make it a property: ``x.name``) around a match.

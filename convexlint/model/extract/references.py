@@ -52,7 +52,7 @@ def read_api_refs(scan: FileScan) -> None:
 def _read_references(scan: FileScan, call: Node, fn: Node) -> None:
     """Table and index references one call makes."""
     src = scan.source
-    path = member_path(fn)
+    path = scan.member_path(fn)
     if path and len(path) >= 2:
         method = path[-1]
         is_db = path[-2] == "db" or (path[-2] == "system" and len(path) >= 3 and path[-3] == "db")
@@ -68,13 +68,13 @@ def _read_references(scan: FileScan, call: Node, fn: Node) -> None:
             if table is not None and not table.startswith("_"):
                 scan.facts.table_refs.append(TableRef(table, "id", src.node_span(args[0])))
     else:
-        method, _recv = callee_method(call)
+        method, _recv = scan.callee_method(call)
         if method in ("withIndex", "withSearchIndex"):
             _read_index_ref(scan, call, method == "withSearchIndex")
 
 
 def _read_index_ref(scan: FileScan, call: Node, search: bool) -> None:
-    _method, recv = callee_method(call)
+    _method, recv = scan.callee_method(call)
     recv = resolve_value(recv)
     if recv is None or recv.type != "call_expression":
         return

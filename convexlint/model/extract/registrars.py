@@ -132,17 +132,20 @@ def module_level_candidates(scan: FileScan, known: Registrars) -> list[tuple[Nod
     return out
 
 
-def imported_candidates(scan: FileScan, known: Registrars, imported: dict[str, ImportFact]) -> list[tuple[Node, Node]]:
+def imported_candidates(
+    scan: FileScan, known: Registrars, imported: dict[str, ImportFact], found: set[int]
+) -> list[tuple[Node, Node]]:
     """Calls anywhere in the file through a name imported from another module of the
     project (a relative import) in the shape of a registration (``name({ handler })`` or
     ``name(async (ctx) => …)``): a registrar re-exported by a helper module, such as
     ``httpAction`` inside a route. The project decides across files whether the name is a
-    registrar; calls of plain helpers stay unresolved and no rule sees them."""
+    registrar; calls of plain helpers stay unresolved and no rule sees them. ``found``: ids
+    of calls already taken as candidates (module-level ones), not looked at again."""
     out = []
     for local, imp in imported.items():
         if local in known or not imp.source.startswith("."):
             continue  # a package's export cannot be followed: only the config can name it
         for call, fn in scan.named_calls([local], member=False):
-            if looks_registered(call, allow_function=True):
+            if call.id not in found and looks_registered(call, allow_function=True):
                 out.append((call, fn))
     return out

@@ -12,7 +12,7 @@ from tree_sitter import Node
 from convexlint.model.facts import FileFacts, FunctionRefFact
 from convexlint.model.vocabulary import REFERENCE_ROOTS, is_generated_api
 from convexlint.parsing import SourceFile
-from convexlint.syntax import NodesByPosition, member_path, resolve_binding, static_string_value, text, unwrap
+from convexlint.syntax import NodesByPosition, callee_method, member_path, resolve_binding, static_string_value, text, unwrap
 
 #: Node types, besides ``call_expression``, ``comment`` and ``return_statement``, the
 #: extractors need from the engine's query.
@@ -64,6 +64,8 @@ class FileScan:
         self.others = NodesByPosition(list(others))
         self.returns = NodesByPosition(returns) if returns is not None else None
         self._refs: dict[int, FunctionRefFact | None] = {}
+        self._paths: dict[int, list[str] | None] = {}
+        self._callees: dict[int, tuple[str | None, Node | None]] = {}
         #: Module-level declarators, filled by ``modules.module_declarators``.
         self.declarators: list | None = None
         self._value_imports: dict[str, str] | None = None
@@ -76,6 +78,23 @@ class FileScan:
                 fn = call.child_by_field_name("function")
                 if member is None or (fn.type == "member_expression") == member:
                     yield call, fn
+
+    def member_path(self, node: Node | None) -> list[str] | None:
+        """``syntax.member_path``, memoized per node: the extractors and several rules ask
+        about the same callees. The list returned must not be changed."""
+        if node is None:
+            return None
+        found = self._paths.get(node.id, False)
+        if found is False:
+            found = self._paths[node.id] = member_path(node)
+        return found  # type: ignore[return-value]
+
+    def callee_method(self, call: Node) -> tuple[str | None, Node | None]:
+        """``syntax.callee_method``, memoized per node."""
+        found = self._callees.get(call.id)
+        if found is None:
+            found = self._callees[call.id] = callee_method(call)
+        return found
 
     def value_imports(self) -> dict[str, str]:
         """Local name -> module specifier for the file's module-level value imports."""
