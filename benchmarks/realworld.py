@@ -26,7 +26,8 @@ Model stats come from ``python -m convexlint inspect <path> --format json`` when
 command exists, else (convexlint before ``inspect``) from an in-process snippet using the
 engine's API; API drift gives "stats unavailable".
 The text-search count (``handler`` keys in functions-dir files) flags registrations the
-model misses when it is far above the number of functions the model sees.
+model misses when it is far above the number of functions the model sees; ``model.gaps``
+lists, per file, where the text search finds more than ``inspect`` lists.
 """
 
 from __future__ import annotations
@@ -230,13 +231,37 @@ def _inspect_stats(view: dict) -> dict:
     }
 
 
+def registration_gaps(root: Path, view: dict, limit: int = 20) -> list[str]:
+    """Files where the text search finds more registration-style ``handler`` keys than
+    ``inspect`` lists functions (``"path: text N, seen M"``), most first: where to look for
+    registrations the model misses. Server files only, tests left out."""
+    seen: Counter = Counter()
+    server: set[str] = set()
+    for project in view.get("projects", []):
+        for fn in project.get("functions", []):
+            seen[fn["at"].rsplit(":", 1)[0]] += 1
+        server.update(p for p, roles in project.get("files", {}).items() if roles and roles[0] == "server")
+    gaps = []
+    for path in server:
+        if TEST_RE.search(path):
+            continue
+        try:
+            text = COMMENT_LINE_RE.sub("", (root / path).read_text(encoding="utf-8", errors="replace"))
+        except OSError:
+            continue
+        found = len(HANDLER_RE.findall(text))
+        if found > seen[path]:
+            gaps.append((found - seen[path], f"{path}: text {found}, seen {seen[path]}"))
+    return [line for _n, line in sorted(gaps, key=lambda g: (-g[0], g[1]))[:limit]]
+
+
 def model_stats(python: str, root: Path, path: str) -> dict:
     try:
         proc = subprocess.run([python, "-m", "convexlint", "inspect", path, "--format", "json"], cwd=root, capture_output=True, text=True, timeout=TIMEOUT)
         if proc.returncode == 0:
             data = json.loads(proc.stdout)
             dirs = [_inspect_stats(p) for p in data.get("projects", []) if p.get("functions_dir")]
-            return {"source": "inspect", "dirs": dirs, "total": _total_stats(dirs)}
+            return {"source": "inspect", "dirs": dirs, "total": _total_stats(dirs), "gaps": registration_gaps(root, data)}
         proc = subprocess.run([python, "-c", STATS_SNIPPET, path], cwd=root, capture_output=True, text=True, timeout=TIMEOUT)
         data = json.loads(proc.stdout.strip().splitlines()[-1])
     except (OSError, ValueError, IndexError, subprocess.TimeoutExpired) as exc:
