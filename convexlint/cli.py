@@ -228,6 +228,8 @@ def rule_command(rule_id):
         return
     out = [f"{record.id}: {record.title}", ""]
     out.append(f"category: {record.category}    default severity: {record.severity}    status: {record.status}")
+    if not record.tests:
+        out.append("test files: not reported (tests are not deployed); `rules: {" + record.id + ": {tests: true}}` reports them")
     out.append(f"sources: {', '.join(record.sources)}")
     if record.eslint:
         out.append(f"ESLint equivalent: {record.eslint}")

@@ -10,6 +10,8 @@ Sources, nearest to the linted path first (walking up): ``convexlint.yaml``,
     rules:
       index-name-convention: {severity: warning, options: {style: and}}
       no-filter-in-query: off           # shorthand for {severity: off}
+      no-n-plus-one: {tests: true}      # also report in test files (see the rule's `tests`)
+    generated: ignore                   # files whose header says they are generated; `report` lints them
     registrars: {authedQuery: query}    # custom registrars convexlint cannot resolve itself
     include: ["convex/**"]              # gitignore-style globs, relative to the config file
     exclude: ["convex/legacy/**"]
@@ -45,7 +47,7 @@ _RULE_SETTING = {
         {
             "type": "object",
             "additionalProperties": False,
-            "properties": {"severity": {"enum": SEVERITIES}, "options": {"type": "object"}},
+            "properties": {"severity": {"enum": SEVERITIES}, "options": {"type": "object"}, "tests": {"type": "boolean"}},
         },
     ]
 }
@@ -58,6 +60,7 @@ CONFIG_SCHEMA: dict[str, Any] = {
         "ignore": _STRINGS,
         "preview": {"type": "boolean"},
         "report_unused_disables": {"type": "boolean"},
+        "generated": {"enum": ["ignore", "report"]},
         "rules": {"type": "object", "additionalProperties": _RULE_SETTING},
         "include": _STRINGS,
         "exclude": _STRINGS,
@@ -177,10 +180,12 @@ def find_config(start: Path) -> Path | None:
 
 @dataclass(frozen=True)
 class RuleConfig:
-    """A rule's resolved setting for one file: severity (None = off) and options."""
+    """A rule's resolved setting for one file: severity (None = off), options, and whether
+    it reports in test files (None: as its record says)."""
 
     severity: Severity | None
     options: dict[str, Any]
+    tests: bool | None = None
 
 
 class Settings:
@@ -208,6 +213,8 @@ class Settings:
         label = self.config.label
         self.preview = preview or bool(data.get("preview", False))
         self.report_unused_disables = bool(data.get("report_unused_disables", False))
+        #: Whether files that declare themselves generated are reported ("report") or not.
+        self.report_generated = data.get("generated", "ignore") == "report"
         #: custom registrar name -> the built-in registrar it behaves like
         self.registrars: dict[str, str] = dict(data.get("registrars", {}))
 
@@ -292,10 +299,11 @@ class Settings:
             severity = base.severity
             if "severity" in setting:
                 severity = None if setting["severity"] == "off" else Severity.parse(setting["severity"])
+            tests = setting.get("tests", base.tests)
             if severity is None:
                 out.pop(rule, None)
             elif rule in out or "severity" in setting:  # naming a severity turns a rule on
-                out[rule] = RuleConfig(severity, options)
+                out[rule] = RuleConfig(severity, options, tests)
         return out
 
     # -- per file ------------------------------------------------------------------------

@@ -615,11 +615,14 @@ class Linter:
                 continue
             if not o.target.is_server and not o.target.explicit and record is not None and record.category == "meta":
                 continue  # client code found by searching: its build may differ (JSX in .js); no syntax reports
-            if o.facts is not None and o.facts.generated and not o.target.explicit:
+            if o.facts is not None and o.facts.generated and not o.target.explicit and not self.settings.report_generated:
                 continue  # a tool wrote it ("auto-generated… do not edit"): fixing it is the tool's job
             setting = self.settings.for_path(diag.path).get(diag.rule)
             if setting is None:
                 continue
+            if o.facts is not None and o.facts.is_test and record is not None:
+                if not (setting.tests if setting.tests is not None else record.tests):
+                    continue  # a rule about production behaviour; tests are not deployed
             if o.suppressions is not None and o.suppressions.suppresses(diag):
                 continue
             if setting.severity != diag.severity:

@@ -54,6 +54,7 @@ RECORD_SCHEMA: dict[str, Any] = {
         "title": {"type": "string"},
         "category": {"enum": list(CATEGORIES)},
         "severity": {"enum": ["error", "warning", "info"]},
+        "tests": {"type": "boolean"},
         "status": {"enum": ["stable", "preview"]},
         "scope": {"enum": ["server", "client", "any"]},
         "message": {"type": "string"},
@@ -110,6 +111,9 @@ class RuleRecord:
     examples: dict[str, list]
     eslint: str | None = None
     differences: str | None = None
+    #: Whether the rule reports in test files (``*.test.*``, ``*.spec.*``, ``__tests__/``):
+    #: rules about production behaviour (performance, exposure, schema) do not.
+    tests: bool = True
     raw: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -182,6 +186,7 @@ def parse_record(path: Path, *, validate: bool = True) -> RuleRecord:
             examples=data.get("examples", {}) or {},
             eslint=data.get("eslint"),
             differences=data.get("differences"),
+            tests=data.get("tests", True),
             raw=data,
         )
     except (KeyError, TypeError, AttributeError, ValueError) as exc:
