@@ -38,6 +38,7 @@ class Resolution(NamedTuple):
     visibility: str
     checks_auth: bool
     chain: tuple[str, ...]
+    defs: tuple[tuple[str, str], ...] = ()  # (file path, local name) of each custom registrar on the way
 
 
 _EXTENSIONS = (".ts", ".tsx", ".js", ".jsx", ".mts", ".cts")
@@ -60,6 +61,7 @@ class Project:
     _resolved: dict[tuple[str, str], FileFacts | None] = field(default_factory=dict)
     _registrar_memo: dict[tuple[str, str], "Resolution | None"] = field(default_factory=dict)
     _chains: dict[tuple[str, int], list[str]] = field(default_factory=dict)
+    _defs: dict[tuple[str, int], tuple[tuple[str, str], ...]] = field(default_factory=dict)
     _schema: SchemaFact | None = None
 
     # -- schema --------------------------------------------------------------------------
@@ -141,6 +143,13 @@ class Project:
             for fn in facts.functions:
                 if fn.kind is not None:
                     yield facts, fn
+
+    def indexed_functions(self) -> Iterator[tuple[FileFacts, int, FunctionFact]]:
+        """``functions()`` with each function's index in its file's ``functions``."""
+        for facts in self.files.values():
+            for i, fn in enumerate(facts.functions):
+                if fn.kind is not None:
+                    yield facts, i, fn
 
     def routes(self) -> Iterator[tuple[FileFacts, RouteFact]]:
         for facts in self.files.values():
@@ -246,6 +255,8 @@ class Project:
                 if fn.registrar != chain[0].split(" ", 1)[0]:
                     chain.insert(0, fn.registrar)  # the local name it was imported or aliased as
                 self._chains[(facts.path, i)] = chain
+                if resolved.defs:
+                    self._defs[(facts.path, i)] = resolved.defs
                 if fn.kind is None:
                     fn.kind, fn.visibility, fn.custom_checks_auth = resolved.kind, resolved.visibility, resolved.checks_auth
 
@@ -255,6 +266,17 @@ class Project:
         ``["authedQuery (customQuery)", "query"]`` for a custom registrar (its wrapper in
         parentheses); empty when unresolved. Available after ``resolve``."""
         return list(self._chains.get((facts.path, index), ()))
+
+    def customizations(self, facts: FileFacts, index: int) -> list[tuple[FileFacts, RegistrarDef]]:
+        """The custom registrars function ``index`` of ``facts`` went through, each with the
+        file defining it (its ``calls`` are what the customization calls). After ``resolve``."""
+        out = []
+        for path, local in self._defs.get((facts.path, index), ()):
+            owner = self.files.get(path) or self.client_files.get(path)
+            d = self.registrar_def(owner, local) if owner is not None else None
+            if d is not None:
+                out.append((owner, d))
+        return out
 
     def resolve_registrar(self, facts: FileFacts, local: str) -> Resolution | None:
         """The custom registrar defined as ``local`` in ``facts``, resolved (its chain
@@ -303,7 +325,9 @@ class Project:
             if base is None:
                 return None
             checks = base.checks_auth or d.checks_auth or self.calls_check_auth(facts, d.calls)
-            return Resolution(base.kind, base.visibility, checks, (f"{name} ({d.wrapper})", *base.chain))
+            return Resolution(
+                base.kind, base.visibility, checks, (f"{name} ({d.wrapper})", *base.chain), ((facts.path, name), *base.defs)
+            )
         target = facts.aliases.get(name)
         if target is not None:
             base = self._resolve_ref(facts, RegistrarRef("local", target), hops + 1)

@@ -6,9 +6,10 @@ functions can be called by anyone with the deployment URL; a component's are not
 the app that installs the component calls them), so components are not checked.
 
 An access check is ``ctx.auth.getUserIdentity()``, a call whose name matches the
-``pattern`` option (the ESLint plugin's default, plus Convex Auth's ``getAuthUserId``),
+``pattern`` option (the ESLint plugin's default, plus Convex Auth's ``getAuthUserId`` /
+``auth.getUserId`` and Better Auth's ``authComponent.getAuthUser`` / ``safeGetAuthUser``),
 a call to a project function that does one of those (followed across files), or a custom
-registrar whose customization does.
+registrar whose customization does (by name or transitively).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ class RequireAccessControl(Rule):
         if project.is_component:
             return  # a component's public functions are called by the installing app, not by clients
         compiled: dict[str, re.Pattern] = {}
-        for facts, fn in project.functions():
+        for facts, index, fn in project.indexed_functions():
             if fn.visibility != "public" or fn.kind == "httpAction" or not fn.export_names:
                 continue
             if fn.custom_checks_auth or any(e.kind == "auth" for e in fn.events):
@@ -41,6 +42,8 @@ class RequireAccessControl(Rule):
                     pattern = compiled[source] = re.compile(re.escape(source))
             if project.calls_check_auth(facts, fn.calls, pattern):
                 continue
+            if any(project.calls_check_auth(owner, d.calls, pattern) for owner, d in project.customizations(facts, index)):
+                continue  # the custom registrar's customization calls an access check
             ctx.report(
                 self,
                 facts.path,
