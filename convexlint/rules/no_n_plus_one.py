@@ -2,6 +2,9 @@
 
 Source: S003 ("Can we avoid N+1 patterns?", "Batch fetch assignees to avoid N+1"). Each
 iteration waits for the previous read; start them together with ``Promise.all``.
+Not N+1: a read whose result is returned (``return await ctx.db.get(id)``: it runs at most
+once), and a loop over a literal list of constants (``for (const t of ["a", "b"])``: a fixed,
+small number of reads).
 """
 
 from __future__ import annotations
@@ -9,7 +12,7 @@ from __future__ import annotations
 from tree_sitter import Node
 
 from convexlint.rules.base import FileContext, Rule
-from convexlint.syntax import FUNCTION_TYPES
+from convexlint.syntax import FUNCTION_TYPES, call_arguments, unwrap
 
 _LOOPS = frozenset({"for_statement", "for_in_statement", "while_statement", "do_statement"})
 
@@ -28,7 +31,11 @@ class NoNPlusOne(Rule):
         while n is not None and n.type not in FUNCTION_TYPES:
             if n.type == "await_expression":
                 awaited = True
+            if n.type == "return_statement":
+                return  # the loop ends with this read: it runs once
             if n.type in _LOOPS:
+                if _over_constants(n):
+                    return
                 body = n.child_by_field_name("body")
                 if awaited and body is not None and body.start_byte <= node.start_byte < body.end_byte:
                     file.report(
@@ -39,3 +46,20 @@ class NoNPlusOne(Rule):
                     )
                 return
             n = n.parent
+
+
+_CONSTANTS = frozenset({"string", "number", "true", "false", "null"})
+
+
+def _over_constants(loop: Node) -> bool:
+    """``for (const x of ["a", "b"])`` or ``of new Set([1, 2])``: a literal list of constants."""
+    if loop.type != "for_in_statement":
+        return False
+    right = unwrap(loop.child_by_field_name("right"))
+    if right is not None and right.type == "new_expression":
+        args = call_arguments(right)
+        right = unwrap(args[0]) if len(args) == 1 else None
+    if right is None or right.type != "array":
+        return False
+    items = [c for c in right.named_children if c.type != "comment"]
+    return all(c.type in _CONSTANTS for c in items)

@@ -3,7 +3,8 @@
 Source: S000 NEVER ("Use try/catch inside Convex functions (let errors propagate)");
 S004 recommends try/catch for graceful degradation. The default follows the seeds for
 queries and mutations, where catching an error commits a half-done transaction instead
-of rolling it back; option ``kinds`` adds actions.
+of rolling it back; option ``kinds`` adds actions. A ``catch`` that throws on every path
+(rethrows, or throws a new error) keeps the rollback and is not reported.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ class NoTryCatchInFunction(Rule):
             if fn.kind not in ctx.options_for(self.id, facts.path)["kinds"]:
                 continue
             for e in events(fn, "try"):
+                if e.detail == "rethrows":
+                    continue  # the catch throws on every path: the transaction still rolls back
                 ctx.report(
                     self,
                     facts.path,

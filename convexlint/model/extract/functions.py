@@ -19,6 +19,7 @@ from convexlint.syntax import (
     FUNCTION_TYPES,
     call_arguments,
     is_function,
+    iter_descendants,
     member_path,
     object_properties,
     resolve_binding,
@@ -174,7 +175,8 @@ def events_in(scan: FileScan, fn: Node) -> list[Event]:
         )
     for node in scan.others.within(fn.start_byte, fn.end_byte):
         if node.type == "try_statement" and node.child_by_field_name("handler") is not None:
-            events.append(Event("try", src.span(node.start_byte, node.start_byte + 3), "try"))
+            detail = "rethrows" if _catch_rethrows(node.child_by_field_name("handler")) else "try"
+            events.append(Event("try", src.span(node.start_byte, node.start_byte + 3), detail))
         elif node.type == "throw_statement":
             value = unwrap(next((c for c in node.named_children if c.type != "comment"), None))
             if value is not None and value.type == "new_expression" and text(value.child_by_field_name("constructor")) == "Error":
@@ -251,6 +253,36 @@ def validator_shape(node: Node) -> tuple[str, dict[str, str], dict[str, Node]]:
     props, _ = object_properties(obj)
     nodes = {k: (v.parent if v.parent is not None and v.parent.type == "pair" else v) for k, v in props.items()}
     return kind, {k: text(v) for k, v in props.items()}, nodes
+
+
+def _catch_rethrows(clause: Node) -> bool:
+    """Whether a ``catch`` ends by throwing on every path: its block's last statement is a
+    ``throw`` (or an ``if``/``else`` whose branches all end so), and nothing in it returns.
+    Such a catch only decorates the error; the transaction still rolls back."""
+    body = clause.child_by_field_name("body")
+    if body is None:
+        return False
+    if any(n.type == "return_statement" for n in iter_descendants(body, skip_functions=True)):
+        return False
+    return _ends_in_throw(body)
+
+
+def _ends_in_throw(node: Node | None) -> bool:
+    if node is None:
+        return False
+    if node.type == "throw_statement":
+        return True
+    if node.type == "statement_block":
+        statements = [c for c in node.named_children if c.type != "comment"]
+        return bool(statements) and _ends_in_throw(statements[-1])
+    if node.type == "if_statement":
+        alternative = node.child_by_field_name("alternative")
+        if alternative is None:
+            return False
+        if alternative.type == "else_clause":
+            alternative = next((c for c in alternative.named_children if c.type != "comment"), None)
+        return _ends_in_throw(node.child_by_field_name("consequence")) and _ends_in_throw(alternative)
+    return False
 
 
 def _is_undefined(node: Node) -> bool:
