@@ -144,6 +144,18 @@ class Project:
                 if fn.kind is not None:
                     yield facts, fn
 
+    def preflight_covers(self, path: str | None, prefix: str | None) -> bool:
+        """Whether an ``OPTIONS`` route of this project answers requests to a route with
+        this ``path`` (or ``pathPrefix``): same path, or a prefix that contains it."""
+        options = [r for _, r in self.routes() if r.method == "OPTIONS"]
+        paths = {r.path for r in options if r.path is not None}
+        prefixes = [r.path_prefix for r in options if r.path_prefix is not None]
+        if path is not None:
+            return path in paths or any(path.startswith(p) for p in prefixes)
+        if prefix is not None:
+            return any(prefix.startswith(p) for p in prefixes)
+        return False
+
     def indexed_functions(self) -> Iterator[tuple[FileFacts, int, FunctionFact]]:
         """``functions()`` with each function's index in its file's ``functions``."""
         for facts in self.files.values():

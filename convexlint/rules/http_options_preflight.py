@@ -21,21 +21,12 @@ class HttpOptionsPreflight(Rule):
     id = "http-options-preflight"
 
     def check_project(self, project: Project, ctx: ProjectContext) -> None:
-        routes = list(project.routes())
-        options_paths = {r.path for _, r in routes if r.method == "OPTIONS" and r.path is not None}
-        options_prefixes = {r.path_prefix for _, r in routes if r.method == "OPTIONS" and r.path_prefix is not None}
-
-        def covered(path: str | None, prefix: str | None) -> bool:
-            if path is not None:
-                return path in options_paths or any(path.startswith(p) for p in options_prefixes)
-            if prefix is not None:
-                return prefix in options_prefixes or any(prefix.startswith(p) for p in options_prefixes)
-            return True  # neither: not static, left alone
-
-        for facts, route in routes:
+        for facts, route in project.routes():
             if route.cors_router or route.method is None or route.method in SIMPLE_METHODS:
                 continue
-            if covered(route.path, route.path_prefix):
+            if route.path is None and route.path_prefix is None:
+                continue  # not static: left alone
+            if project.preflight_covers(route.path, route.path_prefix):
                 continue
             target = project.route_handler(facts, route)
             if target is None or not any(r.cors == "yes" for r in target[1].responses):

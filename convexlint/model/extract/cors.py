@@ -76,8 +76,17 @@ def _resolve_function(node: Node) -> Node | None:
 
 def _mentions_cors_mutation(name: str, scope: Node) -> bool:
     """``name.set("Access-Control-Allow-Origin", ...)`` / ``name.headers.set(...)`` /
-    ``append`` anywhere in ``scope``."""
+    ``append``, or ``name["Access-Control-Allow-Origin"] = …`` (also conditionally: a
+    header that may be present is not reported), anywhere in ``scope``."""
     for n in iter_descendants(scope):
+        if n.type == "assignment_expression":
+            left = n.child_by_field_name("left")
+            if left is not None and left.type == "subscript_expression":
+                obj = unwrap(left.child_by_field_name("object"))
+                index = left.child_by_field_name("index")
+                if obj is not None and obj.type == "identifier" and text(obj) == name and (static_string_value(index) or "").lower() == CORS_HEADER:
+                    return True
+            continue
         if n.type != "call_expression":
             continue
         method, recv = callee_method(n)
