@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from convexlint.model.vocabulary import REGISTRARS, builtin_registrar, is_generated_server
+from convexlint.model.vocabulary import LIBRARY_INDEXES, REGISTRARS, builtin_registrar, is_generated_server
 from convexlint.model.facts import (
     FileFacts,
     FunctionFact,
@@ -115,6 +115,15 @@ class Project:
             tables += inner[0]
             dynamic = dynamic or inner[1]
         return tables, dynamic
+
+    def library_indexes(self) -> frozenset[tuple[str, str]]:
+        """``(table, index)`` pairs a library the project imports looks up by name (Convex
+        Auth's ``users.email``…): their names are the library's, not the project's."""
+        found: set[tuple[str, str]] = set()
+        for package, pairs in LIBRARY_INDEXES.items():
+            if any(imp.source == package or imp.source.startswith(package + "/") for f in self.files.values() for imp in f.imports):
+                found |= pairs
+        return frozenset(found)
 
     def static_schema(self) -> SchemaFact | None:
         """The schema when it is fully static (no spreads or unresolvable tables), else None:

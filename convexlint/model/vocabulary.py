@@ -55,3 +55,25 @@ def registrar_for_import(source: str, imported: str) -> tuple[str, str] | None:
     if source == "convex/server":
         return GENERIC_REGISTRARS.get(imported) or REGISTRARS.get(imported)
     return None
+
+
+#: Indexes a library looks up by name, so their names are not the project's to choose:
+#: Convex Auth's ``authTables`` (``@convex-dev/auth/server``, src/server/implementation/
+#: types.ts), which apps re-declare when they extend ``users``.
+LIBRARY_INDEXES: dict[str, frozenset[tuple[str, str]]] = {
+    "@convex-dev/auth": frozenset(
+        {
+            ("users", "email"),
+            ("users", "phone"),
+            ("authSessions", "userId"),
+            ("authAccounts", "userIdAndProvider"),
+            ("authAccounts", "providerAndAccountId"),
+            ("authRefreshTokens", "sessionId"),
+            ("authRefreshTokens", "sessionIdAndParentRefreshTokenId"),
+            ("authVerificationCodes", "accountId"),
+            ("authVerificationCodes", "code"),
+            ("authVerifiers", "signature"),
+            ("authRateLimits", "identifier"),
+        }
+    ),
+}

@@ -27,11 +27,14 @@ class IndexNameConvention(Rule):
         schema = project.schema
         if schema is None:
             return
+        required = project.library_indexes()
         for table in schema.tables:
             style = ctx.options_for(self.id, table.path)["style"]
             for index in table.indexes:
                 if index.name is None or index.name_span is None:
                     continue  # computed name: not static, left alone
+                if (table.name, index.name) in required:
+                    continue  # a library looks it up by this name (Convex Auth's `users.email`)
                 if index.kind == "db" and index.fields:
                     want = expected_name(index.fields, style)
                     if want in RESERVED:
