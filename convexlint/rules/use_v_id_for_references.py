@@ -3,7 +3,9 @@
 Source: S000 ALWAYS ("Use v.id("tableName") for document references"). Only when the
 name's stem matches a table the schema defines (``userId`` -> ``users``), so external ids
 such as ``clerkId`` or ``stripeCustomerId`` stay silent, and so do names the matched table
-stores itself (``sessions.sessionId`` is a client-made key, not a document id).
+stores itself (``sessions.sessionId`` is a client-made key, not a document id; also in the
+plural, ``sessionIds``), and the arguments of a function that calls ``ctx.db.normalizeId``
+(a string id checked on purpose).
 """
 
 from __future__ import annotations
@@ -48,6 +50,8 @@ class UseVIdForReferences(Rule):
             for field, validator in (table.fields or {}).items():
                 self._check(ctx, table.path, field, validator, table.field_spans.get(field), tables, table.name)
         for facts, fn in project.functions():
+            if any(e.detail == "normalizeId" for e in fn.events):
+                continue  # ctx.db.normalizeId(table, s): a string id, validated on purpose
             for field, validator in fn.args_fields.items():
                 self._check(ctx, facts.path, field, validator, fn.args_field_spans.get(field), tables)
 
@@ -58,7 +62,8 @@ class UseVIdForReferences(Rule):
         if table is None or not _is_string(validator, field.endswith(("Ids", "_ids"))):
             return
         target = self._tables.get(table)
-        if table == owner or (target is not None and target.fields and field in target.fields):
+        singular = field[:-1] if field.endswith(("Ids", "_ids")) else field  # userIds -> userId
+        if table == owner or (target is not None and target.fields and (field in target.fields or singular in target.fields)):
             return  # the table stores this name itself (sessions.sessionId): an external key
         want = f'v.id("{table}")' if not field.endswith(("Ids", "_ids")) else f'v.array(v.id("{table}"))'
         ctx.report(self, path, span, f"`{field}` refers to `{table}` documents; validate it with `{want}` instead of a string.")
