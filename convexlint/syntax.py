@@ -390,3 +390,18 @@ def resolve_value(node: Node | None, *, depth: int = 4) -> Node | None:
         node = unwrap(found[1])
         seen += 1
     return node
+
+
+def function_value(node: Node) -> Node | None:
+    """The function a name denotes in this file: ``const f = async () => …`` or
+    ``async function f() {}`` (``httpAction(handleWebhook)``); else what
+    ``resolve_value`` finds."""
+    node = unwrap(node)
+    if node is not None and node.type in ("identifier", "shorthand_property_identifier"):
+        found = resolve_binding(text(node), node)
+        if found is not None and found[0] == "function":
+            return found[1]
+        if found is not None and found[0] in ("const", "let", "var") and found[1] is not None:
+            return resolve_value(found[1])
+        return node
+    return resolve_value(node)

@@ -63,6 +63,7 @@ class Project:
     _chains: dict[tuple[str, int], list[str]] = field(default_factory=dict)
     _defs: dict[tuple[str, int], tuple[tuple[str, str], ...]] = field(default_factory=dict)
     _schema: SchemaFact | None = None
+    _preflight: tuple[frozenset[str], tuple[str, ...]] | None = None  # OPTIONS routes' paths and prefixes
 
     # -- schema --------------------------------------------------------------------------
 
@@ -148,17 +149,19 @@ class Project:
 
     def functions(self) -> Iterator[tuple[FileFacts, FunctionFact]]:
         """Every registered function whose kind is known (custom registrars resolved)."""
-        for facts in self.files.values():
-            for fn in facts.functions:
-                if fn.kind is not None:
-                    yield facts, fn
+        for facts, _index, fn in self.indexed_functions():
+            yield facts, fn
 
     def preflight_covers(self, path: str | None, prefix: str | None) -> bool:
         """Whether an ``OPTIONS`` route of this project answers requests to a route with
         this ``path`` (or ``pathPrefix``): same path, or a prefix that contains it."""
-        options = [r for _, r in self.routes() if r.method == "OPTIONS"]
-        paths = {r.path for r in options if r.path is not None}
-        prefixes = [r.path_prefix for r in options if r.path_prefix is not None]
+        if self._preflight is None:
+            options = [r for _, r in self.routes() if r.method == "OPTIONS"]
+            self._preflight = (
+                frozenset(r.path for r in options if r.path is not None),
+                tuple(r.path_prefix for r in options if r.path_prefix is not None),
+            )
+        paths, prefixes = self._preflight
         if path is not None:
             return path in paths or any(path.startswith(p) for p in prefixes)
         if prefix is not None:

@@ -18,6 +18,7 @@ from convexlint.model.vocabulary import DB_READS, DB_WRITES, RUN_KINDS
 from convexlint.syntax import (
     FUNCTION_TYPES,
     call_arguments,
+    function_value,
     is_function,
     iter_descendants,
     member_path,
@@ -108,21 +109,6 @@ def add_function(
             fact.responses = [ResponseFact(src.node_span(e), st) for e, st in handler_responses(fn, scan.returns)]
     scan.facts.functions.append(fact)
     return len(scan.facts.functions) - 1
-
-
-def function_value(node: Node) -> Node | None:
-    """The function a name denotes in this file: ``const f = async () => …`` or
-    ``async function f() {}`` (``httpAction(handleWebhook)``); else what
-    ``resolve_value`` finds."""
-    node = unwrap(node)
-    if node is not None and node.type in ("identifier", "shorthand_property_identifier"):
-        found = resolve_binding(text(node), node)
-        if found is not None and found[0] == "function":
-            return found[1]
-        if found is not None and found[0] in ("const", "let", "var") and found[1] is not None:
-            return resolve_value(found[1])
-        return node
-    return resolve_value(node)
 
 
 def events_in(scan: FileScan, fn: Node) -> list[Event]:

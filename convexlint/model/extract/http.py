@@ -13,6 +13,7 @@ from convexlint.model.extract.scan import FileScan
 from convexlint.model.facts import HandlerRef, RouteFact
 from convexlint.syntax import (
     call_arguments,
+    function_value,
     is_function,
     object_properties,
     resolve_binding,
@@ -61,7 +62,7 @@ def read_route(scan: FileScan, call: Node, recv: Node | None) -> tuple[int, Node
         return None
     props, _ = object_properties(spec)
     handler = props.get("handler")
-    handler_value = _function_named(handler) if handler is not None else None
+    handler_value = function_value(handler) if handler is not None else None
     scan.facts.routes.append(
         RouteFact(
             method=static_string_value(props.get("method")),
@@ -124,15 +125,3 @@ def _factory_result(call: Node, function_index: dict[int, int]) -> Node | None:
         return None  # several registrations, or none: which one a route gets is not static
     (only,) = results.values()
     return only if only.type == "call_expression" and only.id in function_index else None
-
-
-def _function_named(node: Node) -> Node | None:
-    """The value a route's ``handler`` denotes: a function node, a call, or None."""
-    if node.type in ("shorthand_property_identifier", "identifier"):
-        found = resolve_binding(text(node), node)
-        if found is None:
-            return None
-        if found[0] == "function":
-            return found[1]
-        return unwrap(found[1]) if found[0] in ("const", "let", "var") else None
-    return resolve_value(node)
