@@ -28,6 +28,7 @@ from convexlint.discovery import Target, is_component_dir
 from convexlint.model.extract import EVENT_NODE_TYPES, FileScan, collect, index_calls, new_facts
 from convexlint.model.facts import FileFacts
 from convexlint.model.project import Project
+from convexlint.packages import ConvexVersion, convex_version
 from convexlint.parsing import SourceFile, first_syntax_error, is_tsx, language, parse
 from convexlint.records import RuleRecord
 from convexlint.rules import IMPLEMENTATIONS, FileContext, ProjectContext, Rule
@@ -142,6 +143,7 @@ class Linter:
         #: later phases (see ``_in_workers``); ``close`` ends them.
         self._pool = None
         self._pool_jobs = 0
+        self._versions: dict[str, ConvexVersion | None] = {}  # functions dir (relative) -> version
         self.dispatch: dict[str, list[tuple[Rule, object]]] = {}
         for rule in self.rules:
             for node_type, method in rule.listeners.items():
@@ -539,8 +541,12 @@ class Linter:
         dirs = sorted({str(t.functions_dir) for t in targets if t.functions_dir is not None})
         return fingerprint(
             [[rel, key, t.report, t.explicit] for rel, key, t in zip(rels, keys, targets)],
-            [[d, generated_env(Path(d))] for d in dirs],
+            [[d, generated_env(Path(d)), self._version_key(Path(d))] for d in dirs],
         )
+
+    def _version_key(self, functions_dir: Path) -> list | None:
+        version = self._convex_version(rel_path(functions_dir, self.cwd))
+        return None if version is None else [version.version, version.source]
 
     def _replay(self, payload: str | None) -> list[Diagnostic] | None:
         """The stored final diagnostics of an identical earlier run, if any."""
@@ -590,7 +596,15 @@ class Linter:
             project.resolve(self.settings.registrars)
             project.generated_env = key is not None and generated_env(self.cwd / key)
             project.is_component = key is not None and is_component_dir(self.cwd / key)
+            project.convex_version = self._convex_version(key)
         return projects
+
+    def _convex_version(self, functions_dir: str | None) -> ConvexVersion | None:
+        if functions_dir is None:
+            return None
+        if functions_dir not in self._versions:
+            self._versions[functions_dir] = convex_version((self.cwd / functions_dir).resolve())
+        return self._versions[functions_dir]
 
     def _judge(self, outcomes: list[_FileOutcome]) -> list[Diagnostic]:
         """Run the project rules on the outcomes' facts, then apply scopes, configuration
@@ -623,6 +637,10 @@ class Linter:
             if o.facts is not None and o.facts.is_test and record is not None:
                 if not (setting.tests if setting.tests is not None else record.tests):
                     continue  # a rule about production behaviour; tests are not deployed
+            if record is not None and record.requires_convex is not None and o.facts is not None:
+                version = self._convex_version(o.facts.functions_dir)
+                if version is not None and version.at_least(record.requires_convex) is False:
+                    continue  # the advice needs a newer convex than the project uses
             if o.suppressions is not None and o.suppressions.suppresses(diag):
                 continue
             if setting.severity != diag.severity:

@@ -79,6 +79,16 @@ def project_view(project: Project, cwd: Path, roles: dict[str, list[str]], unpar
     }
     generated = f"{project.functions_dir}/_generated" if project.functions_dir else None
     view["generated"] = generated if generated is not None and (cwd / generated).is_dir() else None
+    version = project.convex_version
+    view["convex_version"] = (
+        None
+        if version is None
+        else {
+            "version": ".".join(map(str, version.version)) if version.version else None,
+            "spec": version.spec,
+            "source": version.source,
+        }
+    )
     schema_file, schema = project.schema_file, project.schema
     if schema_file is None or schema is None:
         view["schema"] = None
@@ -190,6 +200,12 @@ def render_text(view: dict) -> str:
         out.append(f"  why: {p['reason']}")
         if p.get("generated"):
             out.append(f"  generated code: {p['generated']}/ (read for `env` only, never linted)")
+        version = p.get("convex_version")
+        if version is None:
+            out.append("  convex version: unknown (no package.json depends on convex; version-gated rules report)")
+        else:
+            shown = version["version"] or "unknown (version-gated rules report)"
+            out.append(f"  convex version: {shown}, from {version['source']} (package.json: {version['spec']!r})")
         schema = p["schema"]
         if schema is None:
             out.append("  schema: none (schema rules stay silent)")

@@ -18,6 +18,7 @@ import yaml
 
 from convexlint import DOCS_URL
 from convexlint.diagnostics import Severity
+from convexlint.packages import parse_version
 
 #: Rules the engine and the suppression parser produce (records, no implementation).
 META_RULES = ("syntax-error", "unreadable-file", "invalid-suppression", "unused-suppression")
@@ -55,6 +56,7 @@ RECORD_SCHEMA: dict[str, Any] = {
         "category": {"enum": list(CATEGORIES)},
         "severity": {"enum": ["error", "warning", "info"]},
         "tests": {"type": "boolean"},
+        "requires_convex": {"type": "string", "pattern": "^[0-9]+\\.[0-9]+(\\.[0-9]+)?$"},
         "status": {"enum": ["stable", "preview"]},
         "scope": {"enum": ["server", "client", "any"]},
         "message": {"type": "string"},
@@ -114,6 +116,9 @@ class RuleRecord:
     #: Whether the rule reports in test files (``*.test.*``, ``*.spec.*``, ``__tests__/``):
     #: rules about production behaviour (performance, exposure, schema) do not.
     tests: bool = True
+    #: The lowest ``convex`` package version the rule's advice applies to (``"1.31"``): a
+    #: project known to use an older one gets no findings from it.
+    requires_convex: tuple[int, int, int] | None = None
     raw: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -187,6 +192,7 @@ def parse_record(path: Path, *, validate: bool = True) -> RuleRecord:
             eslint=data.get("eslint"),
             differences=data.get("differences"),
             tests=data.get("tests", True),
+            requires_convex=parse_version(data["requires_convex"]) if "requires_convex" in data else None,
             raw=data,
         )
     except (KeyError, TypeError, AttributeError, ValueError) as exc:

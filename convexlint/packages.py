@@ -1,0 +1,214 @@
+"""Which version of the ``convex`` package a functions directory is built against.
+
+Some rules depend on the Convex version (``ctx.db.get("table", id)`` exists from convex
+1.31). Node resolves ``convex`` from the nearest ``node_modules``; before an install, the
+lockfile says what will be installed, and before that only the dependency range in
+``package.json`` does. ``convex_version`` reads them in that order, from the functions
+directory upward (stopping at the repository root), and says where the answer came from.
+
+Lockfiles read: ``package-lock.json`` (npm), ``pnpm-lock.yaml``, ``yarn.lock``, ``bun.lock``.
+A file that cannot be read or parsed is skipped, never an error: the version is then
+taken from the next source, or unknown.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+_DEPENDENCY_KEYS = ("dependencies", "devDependencies", "peerDependencies")
+_LOCKFILES = ("package-lock.json", "pnpm-lock.yaml", "yarn.lock", "bun.lock")
+_VERSION = re.compile(r"(\d+)\.(\d+)(?:\.(\d+))?")
+
+
+@dataclass(frozen=True)
+class ConvexVersion:
+    """The ``convex`` package version a project uses.
+
+    ``version`` is ``(major, minor, patch)`` or None when unknown (a range such as ``*``,
+    ``catalog:`` or ``workspace:*`` with no lockfile to settle it); ``spec`` is the
+    dependency as ``package.json`` writes it; ``source`` names the file the version was read
+    from (a path relative to nothing: shown as is by ``convexlint inspect``)."""
+
+    version: tuple[int, int, int] | None
+    spec: str | None
+    source: str
+
+    def at_least(self, version: tuple[int, int, int]) -> bool | None:
+        """Whether the version is ``version`` or newer; None when the version is unknown."""
+        return None if self.version is None else self.version >= version
+
+    def text(self) -> str:
+        shown = ".".join(map(str, self.version)) if self.version is not None else "unknown"
+        return f"{shown} ({self.source})"
+
+
+def parse_version(text: str) -> tuple[int, int, int] | None:
+    """The first ``major.minor[.patch]`` in ``text`` (``"1.31.2(react@19)"`` → (1, 31, 2))."""
+    m = _VERSION.search(text)
+    if m is None:
+        return None
+    return int(m.group(1)), int(m.group(2)), int(m.group(3) or 0)
+
+
+def lowest_admitted(spec: str) -> tuple[int, int, int] | None:
+    """The lowest version a semver range admits, or None when it names none (``*``,
+    ``latest``, ``workspace:*``, ``catalog:``, a git or file reference): ``^1.27.1`` →
+    (1, 27, 1); ``~1.16.5 || ~1.17.0`` → (1, 16, 5); ``>=1.38`` → (1, 38, 0)."""
+    if ":" in spec or "/" in spec:
+        return None  # a protocol (workspace:, catalog:, file:, npm:, git+…): not a range
+    found = [v for part in spec.split("||") if (v := parse_version(part)) is not None and "<" not in part.split()[0]]
+    return min(found) if found else None
+
+
+def convex_version(functions_dir: Path) -> ConvexVersion | None:
+    """The ``convex`` version for ``functions_dir`` (absolute), or None when no
+    ``package.json`` at or above it depends on ``convex``.
+
+    Order: the installed ``node_modules/convex/package.json`` (at or above the package that
+    depends on convex), then the nearest lockfile, then the lowest version the dependency
+    range admits. Never raises."""
+    found = _dependent_package(functions_dir)
+    if found is None:
+        return None
+    package_dir, spec = found
+    stop = _repository_root(package_dir)
+    for d in _upward(package_dir, stop):
+        installed = _read_json(d / "node_modules" / "convex" / "package.json")
+        if isinstance(installed, dict) and isinstance(installed.get("version"), str):
+            version = parse_version(installed["version"])
+            if version is not None:
+                return ConvexVersion(version, spec, "node_modules/convex")
+    if spec.startswith("file:"):
+        linked = _read_json((package_dir / spec[5:] / "package.json").resolve())
+        if isinstance(linked, dict) and isinstance(linked.get("version"), str):
+            version = parse_version(linked["version"])
+            if version is not None:
+                return ConvexVersion(version, spec, spec)
+    for d in _upward(package_dir, stop):
+        for name in _LOCKFILES:
+            lock = d / name
+            if lock.is_file():
+                version = _from_lockfile(lock, package_dir.relative_to(d).as_posix() if package_dir != d else ".", spec)
+                if version is not None:
+                    return ConvexVersion(version, spec, name)
+    lowest = lowest_admitted(spec)
+    return ConvexVersion(lowest, spec, f"package.json range {spec!r}, lowest admitted" if lowest else "package.json")
+
+
+def _upward(start: Path, stop: Path | None):
+    d = start
+    while True:
+        yield d
+        if d == stop or d.parent == d:
+            return
+        d = d.parent
+
+
+def _repository_root(path: Path) -> Path | None:
+    for d in _upward(path, None):
+        if (d / ".git").exists():
+            return d
+    return None
+
+
+def _read_json(path: Path):
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _dependent_package(functions_dir: Path) -> tuple[Path, str] | None:
+    """The nearest directory at or above ``functions_dir`` whose ``package.json`` depends
+    on ``convex``, and the dependency as written."""
+    stop = _repository_root(functions_dir)
+    for d in _upward(functions_dir, stop):
+        data = _read_json(d / "package.json")
+        if not isinstance(data, dict):
+            continue
+        for key in _DEPENDENCY_KEYS:
+            deps = data.get(key)
+            if isinstance(deps, dict) and isinstance(deps.get("convex"), str):
+                return d, deps["convex"]
+    return None
+
+
+def _from_lockfile(lock: Path, importer: str, spec: str) -> tuple[int, int, int] | None:
+    """The ``convex`` version ``lock`` resolves for the package at ``importer`` (its
+    directory relative to the lockfile's, ``.`` for the same). None when unreadable."""
+    try:
+        text = lock.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    if lock.name == "package-lock.json":
+        return _from_npm(text, importer)
+    if lock.name == "pnpm-lock.yaml":
+        return _from_pnpm(text, importer)
+    if lock.name == "yarn.lock":
+        return _from_yarn(text, spec)
+    return _from_bun(text)
+
+
+def _from_npm(text: str, importer: str) -> tuple[int, int, int] | None:
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return None
+    packages = data.get("packages") if isinstance(data, dict) else None
+    if isinstance(packages, dict):
+        keys = ([f"{importer}/node_modules/convex"] if importer != "." else []) + ["node_modules/convex"]
+        for key in keys:
+            entry = packages.get(key)
+            if isinstance(entry, dict) and isinstance(entry.get("version"), str):
+                return parse_version(entry["version"])
+    legacy = data.get("dependencies") if isinstance(data, dict) else None  # lockfileVersion 1
+    if isinstance(legacy, dict) and isinstance(legacy.get("convex"), dict):
+        v = legacy["convex"].get("version")
+        return parse_version(v) if isinstance(v, str) else None
+    return None
+
+
+def _from_pnpm(text: str, importer: str) -> tuple[int, int, int] | None:
+    import yaml
+
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return None
+    if not isinstance(data, dict):
+        return None
+    importers = data.get("importers")
+    scope = importers.get(importer) if isinstance(importers, dict) else data  # no importers: a single package
+    if isinstance(scope, dict):
+        for key in _DEPENDENCY_KEYS:
+            deps = scope.get(key)
+            entry = deps.get("convex") if isinstance(deps, dict) else None
+            if isinstance(entry, dict):
+                entry = entry.get("version")
+            if isinstance(entry, str) and not entry.startswith(("link:", "file:")):
+                return parse_version(entry)
+    return None
+
+
+def _from_yarn(text: str, spec: str) -> tuple[int, int, int] | None:
+    # A block header lists the specs it resolves ("convex@^1.2.0", convex@^1.2.0:), then
+    # an indented `version "1.2.3"` (v1) or `version: 1.2.3` (berry).
+    versions: dict[str, tuple[int, int, int]] = {}
+    for m in re.finditer(r'^"?(convex@[^\n]*?):?\n(?:[ \t]+[^\n]*\n)*?[ \t]+version:? "?([^"\n]+)"?', text, re.M):
+        header, version = m.group(1), parse_version(m.group(2))
+        if version is not None:
+            for part in header.split(","):
+                versions[part.strip().strip('"').strip(":")] = version
+    exact = versions.get(f"convex@{spec}") or versions.get(f"convex@npm:{spec}")
+    if exact is not None:
+        return exact
+    distinct = set(versions.values())
+    return distinct.pop() if len(distinct) == 1 else None
+
+
+def _from_bun(text: str) -> tuple[int, int, int] | None:
+    m = re.search(r'"convex":\s*\[\s*"convex@([^"]+)"', text)
+    return parse_version(m.group(1)) if m else None
