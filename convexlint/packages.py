@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 _DEPENDENCY_KEYS = ("dependencies", "devDependencies", "peerDependencies")
@@ -140,23 +141,49 @@ def _from_lockfile(lock: Path, importer: str, spec: str) -> tuple[int, int, int]
     """The ``convex`` version ``lock`` resolves for the package at ``importer`` (its
     directory relative to the lockfile's, ``.`` for the same). None when unreadable."""
     try:
-        text = lock.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        stat = lock.stat()
+    except OSError:
+        return None
+    data = _parsed_lockfile(str(lock), stat.st_mtime_ns, stat.st_size)
+    if data is None:
         return None
     if lock.name == "package-lock.json":
-        return _from_npm(text, importer)
+        return _from_npm(data, importer)
     if lock.name == "pnpm-lock.yaml":
-        return _from_pnpm(text, importer)
+        return _from_pnpm(data, importer)
     if lock.name == "yarn.lock":
-        return _from_yarn(text, spec)
-    return _from_bun(text)
+        return _from_yarn(data, spec)
+    return _from_bun(data)
 
 
-def _from_npm(text: str, importer: str) -> tuple[int, int, int] | None:
+@lru_cache(maxsize=8)
+def _parsed_lockfile(path: str, mtime_ns: int, size: int):
+    """A lockfile's text, or its parsed data for JSON and YAML ones; None when unreadable.
+    Cached: a monorepo's one lockfile (megabytes) serves every functions directory."""
     try:
-        data = json.loads(text)
-    except ValueError:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
         return None
+    if path.endswith(".json"):
+        try:
+            return json.loads(text)
+        except ValueError:
+            return None
+    if path.endswith(".yaml"):
+        import yaml
+
+        # Only the top-level `importers:` (or, in a one-package lockfile, `dependencies:`)
+        # blocks matter; the `packages:` block is most of a multi-megabyte file.
+        blocks = re.findall(r"^(?:importers|dependencies|devDependencies):[^\n]*\n(?:(?:[ \t][^\n]*)?\n)*", text, re.M)
+        try:
+            data = yaml.load("".join(blocks), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        except yaml.YAMLError:
+            return None
+        return data if isinstance(data, dict) else None
+    return text
+
+
+def _from_npm(data, importer: str) -> tuple[int, int, int] | None:
     packages = data.get("packages") if isinstance(data, dict) else None
     if isinstance(packages, dict):
         keys = ([f"{importer}/node_modules/convex"] if importer != "." else []) + ["node_modules/convex"]
@@ -171,13 +198,7 @@ def _from_npm(text: str, importer: str) -> tuple[int, int, int] | None:
     return None
 
 
-def _from_pnpm(text: str, importer: str) -> tuple[int, int, int] | None:
-    import yaml
-
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError:
-        return None
+def _from_pnpm(data, importer: str) -> tuple[int, int, int] | None:
     if not isinstance(data, dict):
         return None
     importers = data.get("importers")
