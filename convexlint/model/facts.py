@@ -100,8 +100,11 @@ class Event:
 
     ``kind`` is one of ``db_read``, ``db_write``, ``db_access``, ``scheduler``,
     ``run_query``, ``run_mutation``, ``run_action``, ``auth``, ``access_call``,
-    ``date_now``, ``new_date``, ``random``, ``fetch``, ``try``, ``throw_error``, and
-    ``await`` for any other directly awaited call.
+    ``date_now``, ``new_date``, ``random``, ``fetch``, ``try``, ``throw_error``,
+    ``sender_check`` (the handler verifies who sent the request: reads a webhook signature
+    header, calls a signature verifier, or compares a value with a ``process.env`` secret
+    before an early exit), and ``await`` for any other directly awaited call. An ``auth``
+    event whose result is dropped has ``detail == "unused"``.
     ``detail`` is the method or callee name; ``ref`` the function reference of ``run_*``
     and ``scheduler`` events; ``awaited`` whether the call is directly awaited;
     ``in_all`` whether it sits inside ``Promise.all(...)``.

@@ -9,7 +9,11 @@ An access check is ``ctx.auth.getUserIdentity()``, a call whose name matches the
 ``pattern`` option (the ESLint plugin's default, plus Convex Auth's ``getAuthUserId`` /
 ``auth.getUserId`` and Better Auth's ``authComponent.getAuthUser`` / ``safeGetAuthUser``),
 a call to a project function that does one of those (followed across files), or a custom
-registrar whose customization does (by name or transitively).
+registrar whose customization does (by name or transitively). A comparison of a value
+with a secret from ``process.env`` that guards a ``throw`` or ``return`` is a check too (a
+server-to-server function proves the caller holds the secret), as is reading a webhook
+signature header or calling a signature verifier. An identity read whose result is dropped
+(``await ctx.auth.getUserIdentity();``, or a ``const`` never used) checks nothing.
 """
 
 from __future__ import annotations
@@ -19,6 +23,11 @@ import re
 from convexlint.model.project import Project
 from convexlint.rules._helpers import kind_label
 from convexlint.rules.base import ProjectContext, Rule
+
+
+def _checks_access(event) -> bool:
+    """An identity read the handler uses, or a check of the caller's secret or signature."""
+    return (event.kind == "auth" and event.detail != "unused") or event.kind == "sender_check"
 
 
 class RequireAccessControl(Rule):
@@ -31,7 +40,7 @@ class RequireAccessControl(Rule):
         for facts, index, fn in project.indexed_functions():
             if fn.visibility != "public" or fn.kind == "httpAction" or not fn.export_names:
                 continue
-            if fn.custom_checks_auth or any(e.kind == "auth" for e in fn.events):
+            if fn.custom_checks_auth or any(_checks_access(e) for e in fn.events):
                 continue
             source = ctx.options_for(self.id, facts.path)["pattern"]
             pattern = compiled.get(source)

@@ -8,6 +8,8 @@ Source: Convex's registration API (``args``/``returns``/``handler``; ``ctx.db``,
 
 from __future__ import annotations
 
+import re
+
 from tree_sitter import Node
 
 from convexlint.model.extract.cors import handler_responses
@@ -26,9 +28,18 @@ from convexlint.syntax import (
     resolve_binding,
     resolve_value,
     return_expressions,
+    static_string_value,
     text,
     unwrap,
 )
+
+#: Request headers that carry a webhook sender's signature or secret (Stripe, Svix as
+#: used by Clerk and Resend, GitHub, Slack, Shopify, Telegram): reading one means the
+#: handler authenticates a server, not a browser user.
+_SIGNATURE_HEADER = re.compile(r"(?i)signature|hmac|^svix-|^webhook-(id|timestamp)|^x-hub-|^x-slack-|^x-telegram-bot-api-secret")
+#: Calls that verify a sender: ``verifyWebhookSignature``, ``validateSignature``,
+#: Stripe's ``constructEvent``, Node's ``timingSafeEqual``.
+_VERIFIER = re.compile(r"^(verify|validate|check)\w*(Signature|Webhook|Hmac)\w*$|^constructEvent(Async)?$|^timingSafeEqual$", re.I)
 
 #: Expressions that certainly evaluate to something other than null/undefined.
 _DEFINITE_VALUES = frozenset({"string", "number", "true", "false", "object", "array", "template_string"})
@@ -138,6 +149,15 @@ def events_in(scan: FileScan, fn: Node) -> list[Event]:
             ref = scan.function_reference(args[0]) if args else None
         elif path[-2:] == ["auth", "getUserIdentity"]:
             kind = "auth"
+            if _result_unused(call, fn, src.data):
+                detail = "unused"  # an identity read nothing depends on checks nothing
+        elif _VERIFIER.match(detail):
+            kind = "sender_check"
+        elif path[-2:] == ["headers", "get"]:
+            args = call_arguments(call)
+            name = static_string_value(args[0]) if args else None
+            if name is not None and _SIGNATURE_HEADER.search(name):
+                kind, detail = "sender_check", name
         elif path == ["Date", "now"]:
             kind = "date_now"
         elif path == ["Math", "random"]:
@@ -171,8 +191,75 @@ def events_in(scan: FileScan, fn: Node) -> list[Event]:
             ctor = node.child_by_field_name("constructor")
             if ctor is not None and text(ctor) == "Date" and not call_arguments(node):
                 events.append(Event("new_date", src.node_span(node), "Date"))
+    if b"process.env" in src.data[fn.start_byte : fn.end_byte]:
+        events += _secret_checks(scan, fn)
     events.sort(key=lambda e: e.span.start_byte)
     return events
+
+
+def _secret_checks(scan: FileScan, fn: Node) -> list[Event]:
+    """``if (<x> !== process.env.SECRET) throw/return ...``: a comparison with a secret
+    from the environment that guards an early exit (the caller proves it holds the
+    secret). One ``sender_check`` event per such ``if``; ``detail`` names the variable."""
+    found = []
+    for node in iter_descendants(fn, skip_functions=True):
+        if node.type != "if_statement":
+            continue
+        condition = node.child_by_field_name("condition")
+        consequence = node.child_by_field_name("consequence")
+        if condition is None or consequence is None:
+            continue
+        if not (consequence.type in ("throw_statement", "return_statement") or any(
+            n.type in ("throw_statement", "return_statement") for n in iter_descendants(consequence, skip_functions=True)
+        )):
+            continue
+        for comparison in [condition, *iter_descendants(condition, skip_functions=True)]:
+            if comparison.type != "binary_expression" or text(comparison.child_by_field_name("operator")) not in _EQUALITY:
+                continue
+            for side in (comparison.child_by_field_name("left"), comparison.child_by_field_name("right")):
+                name = _env_secret(side)
+                if name is not None:
+                    found.append(Event("sender_check", scan.source.node_span(condition), name))
+                    break
+            else:
+                continue
+            break
+    return found
+
+
+_EQUALITY = frozenset({"===", "!==", "==", "!="})
+_ENV_READ = re.compile(r"process\.env\.([A-Za-z_][A-Za-z0-9_]*)|process\.env\[\s*[\"']([^\"']+)[\"']\s*\]")
+
+
+def _env_secret(node: Node | None) -> str | None:
+    """The environment variable an operand reads (``process.env.X``, a template or
+    ``const`` built from it), or None."""
+    value = unwrap(node)
+    if value is not None and value.type == "identifier":
+        value = resolve_value(value)
+    if value is None:
+        return None
+    m = _ENV_READ.search(text(value))
+    return (m.group(1) or m.group(2)) if m else None
+
+
+def _result_unused(call: Node, fn: Node, data: bytes) -> bool:
+    """Whether the value of ``call`` (maybe awaited) is dropped: a bare expression
+    statement, or a ``const name = ...`` whose name is never mentioned again in ``fn``."""
+    node = call.parent
+    while node is not None and node.type in ("await_expression", "parenthesized_expression", "non_null_expression", "as_expression"):
+        node = node.parent
+    if node is None:
+        return False
+    if node.type == "expression_statement":
+        return True
+    if node.type == "variable_declarator":
+        name = node.child_by_field_name("name")
+        if name is None or name.type != "identifier":
+            return False  # destructuring: its parts may be used; not judged
+        uses = re.findall(rb"(?<![\w$.])" + re.escape(text(name).encode()) + rb"(?![\w$])", data[node.end_byte : fn.end_byte])
+        return not uses
+    return False
 
 
 def read_helpers(scan: FileScan) -> None:
