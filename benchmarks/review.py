@@ -64,7 +64,7 @@ def findings_by_rule(label: str) -> dict[str, list[tuple[str, dict]]]:
     """rule -> [(repo, finding)], in a stable order (repo, path, line, column)."""
     summary = json.loads((RESULTS / label / "summary.json").read_text(encoding="utf-8"))
     by_rule: dict[str, list[tuple[str, dict]]] = {}
-    for repo in sorted(summary["projects"]):
+    for repo in sorted(p["repo"] for p in summary["projects"]):
         path = RESULTS / label / "findings" / f"{slug(repo)}.json"
         if not path.exists():
             continue

@@ -332,3 +332,6 @@ class FileFacts:
     aliases: dict[str, str] = field(default_factory=dict)  # module-level `const a = b`: a -> b
     schema_uses: list[tuple[str, Span]] = field(default_factory=list)  # (import source, module-level use)
     process_env: list[Span] = field(default_factory=list)
+    #: Client code: paths it requests from the deployment's site URL (``/api/chat``; a
+    #: trailing ``*`` marks a prefix followed by a dynamic part). See ``read_site_requests``.
+    site_requests: list[str] = field(default_factory=list)

@@ -69,6 +69,7 @@ class Project:
     _chains: dict[tuple[str, int], list[str]] = field(default_factory=dict)
     _defs: dict[tuple[str, int], tuple[tuple[str, str], ...]] = field(default_factory=dict)
     _schema: SchemaFact | None = None
+    _site_requests: frozenset[str] | None = None
     _preflight: tuple[frozenset[str], tuple[str, ...]] | None = None  # OPTIONS routes' paths and prefixes
 
     # -- schema --------------------------------------------------------------------------
@@ -173,6 +174,49 @@ class Project:
         if prefix is not None:
             return any(prefix.startswith(p) for p in prefixes)
         return False
+
+    def site_requests(self) -> frozenset[str]:
+        """Paths the project's client code requests from the site URL (see
+        ``FileFacts.site_requests``); only client files in the run are known."""
+        if self._site_requests is None:
+            self._site_requests = frozenset(p for f in self.client_files.values() for p in f.site_requests)
+        return self._site_requests
+
+    def client_requests(self, route: RouteFact) -> bool:
+        """Whether client code requests this route's path (or a path under its prefix)."""
+        for requested in self.site_requests():
+            prefix = requested.endswith("*")
+            stem = requested.rstrip("*")
+            if route.path is not None and (route.path == stem or (prefix and route.path.startswith(stem))):
+                return True
+            if route.path_prefix is not None and (stem.startswith(route.path_prefix) or (prefix and route.path_prefix.startswith(stem))):
+                return True
+        return False
+
+    def browser_evidence(self, route: RouteFact, fn: FunctionFact) -> str | None:
+        """Why a browser calls this route, or None without evidence (http-action-cors and
+        http-options-preflight report only with it):
+
+        - ``"options"``: the route itself answers preflights;
+        - ``"client"``: client code requests its path from the site URL;
+        - ``"preflight"``: an ``OPTIONS`` route covers its path;
+        - ``"cors"``: another response of its handler sends ``Access-Control-Allow-Origin``.
+
+        The last two are weaker than a webhook's shape: a handler that verifies its sender
+        (a signature header, a verifier call, a ``process.env`` secret; see ``Event``) or a
+        path that says ``webhook`` is server-to-server unless client code calls it."""
+        if route.method == "OPTIONS":
+            return "options"
+        if self.client_requests(route):
+            return "client"
+        where = route.path if route.path is not None else route.path_prefix
+        if any(e.kind == "sender_check" for e in fn.events) or (where is not None and "webhook" in where.lower()):
+            return None
+        if self.preflight_covers(route.path, route.path_prefix):
+            return "preflight"
+        if any(r.cors == "yes" for r in fn.responses):
+            return "cors"
+        return None
 
     def indexed_functions(self) -> Iterator[tuple[FileFacts, int, FunctionFact]]:
         """``functions()`` with each function's index in its file's ``functions``."""

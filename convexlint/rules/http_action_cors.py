@@ -3,10 +3,13 @@
 Source: S002's CRITICAL pattern "CORS Headers for HTTP Endpoints" - every response
 (success, error, OPTIONS) of an endpoint accessed from browsers must carry
 ``Access-Control-Allow-Origin`` or browsers block it. A route is browser-facing on evidence:
-an ``OPTIONS`` route for its path or a prefix of it, or a CORS header on another response of
-the same handler (the classic bug: the error path without it); option ``assume_browser``
-makes every route browser-facing. Without evidence (webhooks, server-to-server relays) the
-rule is silent.
+client code requesting its path from the site URL (``${VITE_CONVEX_SITE_URL}/api/x``), an
+``OPTIONS`` route for its path or a prefix of it, or a CORS header on another response of
+the same handler (the classic bug: the error path without it); the last two do not count
+for a webhook-shaped handler (it verifies a signature or a ``process.env`` secret, or its
+path says ``webhook``). Option ``assume_browser`` makes every route browser-facing. Without
+evidence (webhooks, server-to-server relays) the rule is silent; see
+``Project.browser_evidence``.
 Routes registered on a convex-helpers ``corsRouter`` are covered by the router. Only
 responses the model can prove lack the header are reported (``cors == "no"``); headers
 from parameters or other modules are left alone rather than guessed.
@@ -42,12 +45,7 @@ class HttpActionCors(Rule):
             if target is None:
                 continue
             target_facts, fn = target
-            if not (
-                ctx.options_for(self.id, facts.path)["assume_browser"]
-                or route.method == "OPTIONS"
-                or project.preflight_covers(route.path, route.path_prefix)
-                or any(r.cors == "yes" for r in fn.responses)
-            ):
+            if not ctx.options_for(self.id, facts.path)["assume_browser"] and project.browser_evidence(route, fn) is None:
                 continue  # no evidence a browser calls it: webhooks and server-to-server relays need no CORS
             label = route_label(route.method, route.path, route.path_prefix)
             for response in fn.responses:

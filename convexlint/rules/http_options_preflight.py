@@ -5,7 +5,9 @@ endpoints have OPTIONS handler for preflight"). Browsers send a preflight ``OPTI
 request before a cross-origin ``POST``/``PUT``/``PATCH``/``DELETE`` with custom headers;
 without an ``OPTIONS`` route for the same path it fails and the real request never goes.
 A route counts as CORS-enabled when at least one of its responses carries
-``Access-Control-Allow-Origin``; routes on a ``corsRouter`` get their preflight from it.
+``Access-Control-Allow-Origin`` and a browser calls it (``Project.browser_evidence``: not a
+webhook-shaped handler unless client code requests it); routes on a ``corsRouter`` get their
+preflight from it.
 """
 
 from __future__ import annotations
@@ -31,6 +33,8 @@ class HttpOptionsPreflight(Rule):
             target = project.route_handler(facts, route)
             if target is None or not any(r.cors == "yes" for r in target[1].responses):
                 continue
+            if project.browser_evidence(route, target[1]) is None:
+                continue  # a webhook that happens to send CORS headers: no browser preflights it
             label = route_label(route.method, route.path, route.path_prefix)
             where = route.path if route.path is not None else route.path_prefix
             ctx.report(

@@ -14,7 +14,7 @@ from tree_sitter import Node
 from convexlint.model.extract.crons import read_cron
 from convexlint.model.extract.files import declares_generated, is_entry_point, is_test_file
 from convexlint.model.extract.functions import add_function, read_helpers
-from convexlint.model.extract.http import link_route_handlers, read_route
+from convexlint.model.extract.http import link_route_handlers, read_route, read_site_requests
 from convexlint.model.extract.modules import named_value_imports, read_aliases, read_module_level, read_schema_uses
 from convexlint.model.extract.references import read_all_references, read_api_refs, read_process_env
 from convexlint.model.extract.registrars import (
@@ -60,6 +60,7 @@ def collect(scan: FileScan) -> FileFacts:
     if not facts.is_server:
         read_helpers(scan)
         read_api_refs(scan)
+        read_site_requests(scan)
         return facts
     read_aliases(scan)
     registrar_locals, namespaces = registrar_names(scan)

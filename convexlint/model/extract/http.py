@@ -7,6 +7,8 @@ Source: Convex's ``httpRouter``/``HttpRouter.route``; convex-helpers' ``corsRout
 
 from __future__ import annotations
 
+import re
+
 from tree_sitter import Node
 
 from convexlint.model.extract.scan import FileScan
@@ -15,6 +17,7 @@ from convexlint.syntax import (
     call_arguments,
     function_value,
     is_function,
+    iter_descendants,
     object_properties,
     resolve_binding,
     resolve_value,
@@ -125,3 +128,67 @@ def _factory_result(call: Node, function_index: dict[int, int]) -> Node | None:
         return None  # several registrations, or none: which one a route gets is not static
     (only,) = results.values()
     return only if only.type == "call_expression" and only.id in function_index else None
+
+
+# -- requests from client code -----------------------------------------------------------
+
+#: An expression naming the deployment's HTTP actions URL: ``VITE_CONVEX_SITE_URL``,
+#: ``convexSiteUrl``, ``CONVEX_SITE_URL``, a literal ``https://x.convex.site``.
+_SITE_URL = re.compile(r"(?i)site_?url|\.convex\.site")
+_PATH_START = re.compile(r"^/[A-Za-z0-9_\-./~%]*")
+_SITE_MARKER = re.compile(rb"(?i)site_?url|\.convex\.site")
+
+
+def read_site_requests(scan: FileScan) -> None:
+    """Paths that client code requests from the deployment's site URL, into
+    ``facts.site_requests``: ``${VITE_CONVEX_SITE_URL}/api/chat`` gives ``/api/chat``;
+    a path that continues with a dynamic part (``${siteUrl}/files/${id}``) gives the
+    prefix ``/files/*``. Only files that mention a site URL are walked."""
+    data = scan.source.data
+    if _SITE_MARKER.search(data) is None:
+        return
+    found: set[str] = set()
+    for node in iter_descendants(scan.source.root):
+        if node.type == "template_string":
+            parts = [c for c in node.named_children if c.type in ("template_substitution", "string_fragment")]
+            for i, part in enumerate(parts[:-1]):
+                if part.type == "template_substitution" and _names_site(part) and parts[i + 1].type == "string_fragment":
+                    path = _PATH_START.match(text(parts[i + 1]))
+                    if path is not None:
+                        found.add(path.group(0) + ("*" if i + 2 < len(parts) else ""))
+            if parts and parts[0].type == "string_fragment":
+                _literal_site_path(text(parts[0]), len(parts) > 1, found)
+        elif node.type == "string":
+            _literal_site_path(static_string_value(node) or "", False, found)
+        elif node.type == "binary_expression" and text(node.child_by_field_name("operator")) == "+":
+            left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+            value = static_string_value(right)
+            if value is not None and _names_site(left):
+                path = _PATH_START.match(value)
+                if path is not None:
+                    found.add(path.group(0) + ("*" if node.parent is not None and node.parent.type == "binary_expression" else ""))
+    scan.facts.site_requests = sorted(found)
+
+
+def _names_site(node: Node | None) -> bool:
+    """Whether an expression (or the ``const`` it names) denotes the site URL."""
+    inner = unwrap(node)
+    if inner is not None and inner.type == "template_substitution":
+        inner = unwrap(next((c for c in inner.named_children), None))
+    if inner is None:
+        return False
+    if _SITE_URL.search(text(inner)):
+        return True
+    if inner.type == "identifier":
+        value = resolve_value(inner)
+        return value is not None and value is not inner and bool(_SITE_URL.search(text(value)) or ".site" in text(value))
+    return False
+
+
+def _literal_site_path(value: str, continues: bool, found: set[str]) -> None:
+    at = value.find(".convex.site")
+    if at < 0:
+        return
+    path = _PATH_START.match(value[at + len(".convex.site") :])
+    if path is not None and path.group(0) != "/":
+        found.add(path.group(0) + ("*" if continues else ""))
