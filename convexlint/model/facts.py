@@ -194,6 +194,7 @@ class FunctionFact:
     handler_params: int | None = None  # number of handler parameters
     returns_value: bool | None = None  # some path returns a value other than undefined
     returns_non_null: bool | None = None  # some path returns something other than null/undefined
+    always_throws: bool = False  # the handler has no return and ends in a throw (a stub)
     events: list[Event] = field(default_factory=list)
     calls: list[str] = field(default_factory=list)
 

@@ -2,7 +2,8 @@
 or ``returns: v.null()`` on a handler that returns a value.
 
 Source: S000 ALWAYS ("Return v.null() when function has no return value"). A handler
-that returns nothing sends ``null`` to its caller; say so with ``v.null()``.
+that returns nothing sends ``null`` to its caller; say so with ``v.null()``. A handler
+that only throws (a deprecated stub) never returns, so its ``returns`` is left alone.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ class ReturnsNullForVoid(Rule):
         for facts, fn in project.functions():
             if fn.returns_text is None or fn.returns_span is None or fn.returns_value is None:
                 continue
+            if fn.always_throws:
+                continue  # a stub that only throws never returns: its `returns` describes the intended value
             compact = "".join(fn.returns_text.split())
             if not fn.returns_value and compact not in _ACCEPTS_NULL and "v.null()" not in compact:
                 ctx.report(

@@ -9,6 +9,8 @@ extractor in turn: ``modules`` (imports, exports, re-exports), ``registrars``,
 
 from __future__ import annotations
 
+import re
+
 from tree_sitter import Node
 
 from convexlint.model.extract.crons import read_cron
@@ -31,6 +33,11 @@ from convexlint.model.vocabulary import CRON_METHODS, GENERIC_REGISTRARS, REGIST
 from convexlint.syntax import resolve_binding, text, unwrap
 
 __all__ = ["EVENT_NODE_TYPES", "FileScan", "collect", "index_calls", "is_entry_point", "is_test_file", "new_facts"]
+
+
+#: The Convex CLI bundles a file under the functions directory only when some line starts
+#: (after up to 100 spaces) with ``import`` or ``export`` (its bundler's ``entryPoints``).
+_BUNDLED = re.compile(rb"^\s{0,100}(?:import|export)", re.M)
 
 
 def new_facts(path: str, *, functions_dir: str | None, module: str | None, is_server: bool) -> FileFacts:
@@ -56,6 +63,8 @@ def collect(scan: FileScan) -> FileFacts:
     """
     facts = scan.facts
     facts.generated = declares_generated(scan.source.data)
+    if facts.entry_point and _BUNDLED.search(scan.source.data) is None:
+        facts.entry_point = False  # Convex's bundler skips a module with no import/export line
     read_module_level(scan)
     if not facts.is_server:
         read_helpers(scan)

@@ -112,6 +112,8 @@ def add_function(
         values = [unwrap(v) for _, v in return_expressions(fn, scan.returns)]
         fact.returns_value = any(v is not None and not _is_undefined(v) for v in values)
         fact.returns_non_null = any(v is not None and v.type in _DEFINITE_VALUES for v in values)
+        body = fn.child_by_field_name("body")
+        fact.always_throws = not values and body is not None and _ends_in_throw(body)
         fact.events = events_in(scan, fn)
         fact.calls, _ = scan.calls_in(fn.start_byte, fn.end_byte)
         # None: a registrar the project resolves later, maybe httpAction (whose responses
