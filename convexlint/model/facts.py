@@ -48,6 +48,9 @@ class FunctionRefFact:
     root: str
     path: list[str]
     span: Span
+    #: The call that runs or schedules it, when it is that call's function argument:
+    #: ``"ctx.scheduler.runAfter"``, ``"ctx.runMutation"`` (``read_api_refs``).
+    passed_to: str | None = None
 
     @property
     def dotted(self) -> str:

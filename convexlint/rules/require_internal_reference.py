@@ -5,20 +5,15 @@ Mutation/Action for private functions"), S001 (DO "Use internal. functions for a
 ctx.run*, ctx.scheduler, and crons"; DON'T "use api. functions for scheduling"), S002
 (whose own example schedules ``api.actions.sendWelcomeEmail``), Convex Best Practices.
 A function that only the server calls should be internal, so clients cannot call it.
-``components.…`` references are fine.
+``components.…`` references are fine, and so is a target that client code (outside tests)
+also references through ``api.``: it is public on purpose, and the server calling it exposes
+nothing more (the rule reads the project's client code for this).
 """
 
 from __future__ import annotations
 
-from tree_sitter import Node
-
 from convexlint.model.project import Project
-from convexlint.rules.base import FileContext, ProjectContext, Rule
-from convexlint.syntax import call_arguments
-
-#: method -> index of the function-reference argument
-SCHEDULER_METHODS = {"runAfter": 1, "runAt": 1}
-RUN_METHODS = {"runQuery": 0, "runMutation": 0, "runAction": 0}
+from convexlint.rules.base import ProjectContext, Rule
 
 
 def _message(call_text: str, ref_dotted: str) -> str:
@@ -31,32 +26,15 @@ def _message(call_text: str, ref_dotted: str) -> str:
 
 class RequireInternalReference(Rule):
     id = "require-internal-reference"
-    listeners = {"call_expression": "on_call"}
-    call_names = frozenset({"runAfter", "runAt", "runQuery", "runMutation", "runAction"})
-
-    def on_call(self, node: Node, file: FileContext) -> None:
-        method, recv = file.callee_method(node)
-        if method in SCHEDULER_METHODS:
-            path = file.member_path(recv)
-            if not path or path[-1] != "scheduler":
-                return
-            index = SCHEDULER_METHODS[method]
-            call_text = ".".join(path + [method])
-        elif method in RUN_METHODS:
-            path = file.member_path(recv)
-            index = RUN_METHODS[method]
-            call_text = ".".join((path or ["…"]) + [method])
-        else:
-            return
-        args = call_arguments(node)
-        if len(args) <= index:
-            return
-        ref = file.function_reference(args[index])
-        if ref is not None and ref.root == "api":
-            file.report(self, ref.span, _message(call_text, ref.dotted))
+    needs_client_code = True  # a target the client also calls must stay public
 
     def check_project(self, project: Project, ctx: ProjectContext) -> None:
+        # `api.x.y` that client code (not tests) references: public on purpose.
+        client = {r.dotted for f in project.client_files.values() if not f.is_test for r in f.api_refs if r.root == "api"}
         for facts in project.files.values():
+            for ref in facts.api_refs:
+                if ref.passed_to is not None and ref.root == "api" and ref.dotted not in client:
+                    ctx.report(self, facts.path, ref.span, _message(ref.passed_to, ref.dotted))
             for cron in facts.crons:
-                if cron.ref is not None and cron.ref.root == "api":
+                if cron.ref is not None and cron.ref.root == "api" and cron.ref.dotted not in client:
                     ctx.report(self, facts.path, cron.ref.span, _message(f"crons.{cron.method}", cron.ref.dotted))

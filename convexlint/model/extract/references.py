@@ -41,12 +41,39 @@ def read_all_references(scan: FileScan) -> None:
     read_api_refs(scan)
 
 
+#: Calls that run or schedule a function reference -> the reference's argument position.
+SCHEDULER_METHODS = {"runAfter": 1, "runAt": 1}
+RUN_METHODS = {"runQuery": 0, "runMutation": 0, "runAction": 0}
+
+
 def read_api_refs(scan: FileScan) -> None:
-    """Every ``api.x.y``/``internal.x.y``/``anyApi.x.y`` passed as an argument."""
+    """Every ``api.x.y``/``internal.x.y``/``anyApi.x.y`` passed as an argument, with the
+    run or scheduler call it is the function argument of (``FunctionRefFact.passed_to``)."""
     for arg in scan.arg_members:
         ref = scan.function_reference(arg)
         if ref is not None and ref.root in ("api", "internal", "anyApi"):
+            ref.passed_to = _runner(scan, arg)
             scan.facts.api_refs.append(ref)
+
+
+def _runner(scan: FileScan, arg: Node) -> str | None:
+    """``"ctx.scheduler.runAfter"`` when ``arg`` is the function argument of a scheduler or
+    ``run*`` call (``ctx.runQuery(ref)``, ``ctx.scheduler.runAfter(0, ref)``), else None."""
+    arguments = arg.parent
+    call = arguments.parent if arguments is not None else None
+    if call is None or call.type != "call_expression":
+        return None
+    method, recv = scan.callee_method(call)
+    position = SCHEDULER_METHODS.get(method) if method in SCHEDULER_METHODS else RUN_METHODS.get(method)
+    if position is None:
+        return None
+    path = scan.member_path(recv)
+    if method in SCHEDULER_METHODS and (not path or path[-1] != "scheduler"):
+        return None
+    args = call_arguments(call)
+    if len(args) <= position or args[position].id != arg.id:
+        return None
+    return ".".join((path or ["…"]) + [method])
 
 
 def _read_references(scan: FileScan, call: Node, fn: Node) -> None:
