@@ -17,7 +17,6 @@ from convexlint.syntax import (
     call_arguments,
     function_value,
     is_function,
-    iter_descendants,
     object_properties,
     resolve_binding,
     resolve_value,
@@ -139,35 +138,70 @@ _PATH_START = re.compile(r"^/[A-Za-z0-9_\-./~%]*")
 _SITE_MARKER = re.compile(rb"(?i)site_?url|\.convex\.site")
 
 
+#: Calls that send a request from the browser, by callee name (``fetch``,
+#: ``window.fetch``, ``axios.post``, ``ky.get``…): navigation and displayed URLs (an OAuth
+#: ``redirect_uri``, a webhook URL shown for copying) need no CORS and do not count.
+_REQUEST_CALLS = ("fetch", "get", "post", "put", "patch", "delete", "request", "axios", "ky")
+_REQUEST_RECEIVERS = frozenset({"window", "globalThis", "axios", "ky", "self"})
+
+
 def read_site_requests(scan: FileScan) -> None:
     """Paths that client code requests from the deployment's site URL, into
-    ``facts.site_requests``: ``${VITE_CONVEX_SITE_URL}/api/chat`` gives ``/api/chat``;
-    a path that continues with a dynamic part (``${siteUrl}/files/${id}``) gives the
-    prefix ``/files/*``. Only files that mention a site URL are walked."""
-    data = scan.source.data
-    if _SITE_MARKER.search(data) is None:
+    ``facts.site_requests``: ``fetch(`${VITE_CONVEX_SITE_URL}/api/chat`)`` gives
+    ``/api/chat``; a path that continues with a dynamic part (``${siteUrl}/files/${id}``)
+    gives the prefix ``/files/*``. The URL is a request's first argument (``fetch``,
+    ``axios.post``…), directly or through a ``const``. Only files that mention a site URL
+    are read."""
+    if _SITE_MARKER.search(scan.source.data) is None:
         return
     found: set[str] = set()
-    for node in iter_descendants(scan.source.root):
-        if node.type == "template_string":
-            parts = [c for c in node.named_children if c.type in ("template_substitution", "string_fragment")]
-            for i, part in enumerate(parts[:-1]):
-                if part.type == "template_substitution" and _names_site(part) and parts[i + 1].type == "string_fragment":
-                    path = _PATH_START.match(text(parts[i + 1]))
-                    if path is not None:
-                        found.add(path.group(0) + ("*" if i + 2 < len(parts) else ""))
-            if parts and parts[0].type == "string_fragment":
-                _literal_site_path(text(parts[0]), len(parts) > 1, found)
-        elif node.type == "string":
-            _literal_site_path(static_string_value(node) or "", False, found)
-        elif node.type == "binary_expression" and text(node.child_by_field_name("operator")) == "+":
-            left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
-            value = static_string_value(right)
-            if value is not None and _names_site(left):
+    for name in _REQUEST_CALLS:
+        for call in scan.calls_by_name.get(name, ()):
+            callee = call.child_by_field_name("function")
+            if callee is None:
+                continue
+            if callee.type == "member_expression":
+                obj = unwrap(callee.child_by_field_name("object"))
+                if obj is None or text(obj) not in _REQUEST_RECEIVERS:
+                    continue
+            elif name not in ("fetch", "axios", "ky"):
+                continue
+            args = call_arguments(call)
+            url = unwrap(args[0]) if args else None
+            if url is not None and url.type == "identifier":
+                url = resolve_value(url)
+            if url is not None:
+                _site_paths(url, found)
+    scan.facts.site_requests = sorted(found)
+
+
+def _site_paths(url: Node, found: set[str]) -> None:
+    """The site-URL path(s) a request's URL expression names, added to ``found``."""
+    if url.type == "template_string":
+        parts = [c for c in url.named_children if c.type in ("template_substitution", "string_fragment")]
+        for i, part in enumerate(parts[:-1]):
+            if part.type == "template_substitution" and _names_site(part) and parts[i + 1].type == "string_fragment":
+                path = _PATH_START.match(text(parts[i + 1]))
+                if path is not None:
+                    found.add(path.group(0) + ("*" if i + 2 < len(parts) else ""))
+        if parts and parts[0].type == "string_fragment":
+            _literal_site_path(text(parts[0]), len(parts) > 1, found)
+    elif url.type == "string":
+        _literal_site_path(static_string_value(url) or "", False, found)
+    elif url.type == "binary_expression" and text(url.child_by_field_name("operator")) == "+":
+        left, right = url.child_by_field_name("left"), url.child_by_field_name("right")
+        value = static_string_value(right)
+        if value is not None and _names_site(left):
+            path = _PATH_START.match(value)
+            if path is not None:
+                found.add(path.group(0))
+        elif left is not None and unwrap(left) is not None and unwrap(left).type == "binary_expression":
+            inner = unwrap(left)
+            value = static_string_value(inner.child_by_field_name("right"))
+            if value is not None and _names_site(inner.child_by_field_name("left")):
                 path = _PATH_START.match(value)
                 if path is not None:
-                    found.add(path.group(0) + ("*" if node.parent is not None and node.parent.type == "binary_expression" else ""))
-    scan.facts.site_requests = sorted(found)
+                    found.add(path.group(0) + "*")
 
 
 def _names_site(node: Node | None) -> bool:
