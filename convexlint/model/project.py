@@ -140,11 +140,12 @@ class Project:
         return schema if schema is not None and not schema.dynamic else None
 
     def static_schema_for(self, facts: FileFacts) -> SchemaFact | None:
-        """The static schema that code in ``facts`` runs against: a test file that defines
-        its own schema (handed to ``convexTest``) runs against that one, everything else
-        against the app's (``static_schema``)."""
+        """The static schema that code in ``facts`` runs against: a file that defines its
+        own schema (a test handing it to ``convexTest``, a snippet typing its ``ctx`` with
+        ``DataModelFromSchemaDefinition<typeof schema>``) runs against that one, everything
+        else against the app's (``static_schema``)."""
         own = facts.schema
-        if facts.is_test and own is not None and facts is not self.schema_file:
+        if own is not None and facts is not self.schema_file:
             return own if not own.dynamic and not own.spreads else None
         return self.static_schema()
 

@@ -77,3 +77,8 @@ LIBRARY_INDEXES: dict[str, frozenset[tuple[str, str]]] = {
         }
     ),
 }
+
+
+#: Tables Convex itself keeps in every deployment (``ctx.db.system`` and the backend's
+#: system functions). A schema that defines one describes the backend, not an app.
+SYSTEM_TABLES = frozenset({"_storage", "_scheduled_functions", "_tables", "_index", "_modules", "_udf_config", "_components"})

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from convexlint.model.project import Project
+from convexlint.model.vocabulary import SYSTEM_TABLES
 from convexlint.rules.base import ProjectContext, Rule
 
 _VALID = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
@@ -21,6 +22,8 @@ class InvalidTableName(Rule):
         schema = project.schema
         if schema is None:
             return
+        if any(t.name in SYSTEM_TABLES for t in schema.tables):
+            return  # a mirror of Convex's own system tables (its system functions), not an app schema
         for table in schema.tables:
             if not _VALID.match(table.name):
                 reason = "names starting with `_` are reserved for system tables" if table.name.startswith("_") else (
