@@ -271,8 +271,10 @@ def model_stats(python: str, root: Path, path: str) -> dict:
     return data
 
 
-def run_project(project: dict, python: str, root: Path, jobs: int) -> tuple[dict, list[dict]]:
+def run_project(project: dict, python: str, root: Path, jobs: int, preview: bool = False) -> tuple[dict, list[dict]]:
     cmd = [python, "-m", "convexlint", "check", project.get("path", "."), "--format", "json", "--no-cache", "--exit-zero", "--jobs", str(jobs)]
+    if preview:
+        cmd.append("--preview")  # rules moved to preview still get measured
     start = time.perf_counter()
     findings: list[dict] = []
     try:
@@ -376,6 +378,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--only", action="append", help="only projects whose repo contains this (repeatable)")
     ap.add_argument("--jobs", type=int, default=1, help="convexlint worker processes per project")
     ap.add_argument("--sample", type=int, default=5, help="findings per rule in sample.md")
+    ap.add_argument("--preview", action="store_true", help="also run rules in preview (to measure rules moved there)")
     ap.add_argument("--compare", nargs=2, metavar=("A", "B"))
     args = ap.parse_args(argv)
 
@@ -396,7 +399,7 @@ def main(argv: list[str] | None = None) -> int:
         if not (root / MARKER).is_file():
             print(f"{p['repo']:50} no checkout (run --checkout)", flush=True)
             continue
-        summary, findings = run_project(p, args.python, root, args.jobs)
+        summary, findings = run_project(p, args.python, root, args.jobs, args.preview)
         summaries.append(summary)
         per_project[p["repo"]] = findings
         (out / "findings" / f"{slug(p['repo'])}.json").write_text(json.dumps(findings, indent=1), encoding="utf-8")

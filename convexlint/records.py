@@ -56,6 +56,7 @@ RECORD_SCHEMA: dict[str, Any] = {
         "category": {"enum": list(CATEGORIES)},
         "severity": {"enum": ["error", "warning", "info"]},
         "tests": {"type": "boolean"},
+        "review": {"type": "string"},
         "requires_convex": {"type": "string", "pattern": "^[0-9]+\\.[0-9]+(\\.[0-9]+)?$"},
         "status": {"enum": ["stable", "preview"]},
         "scope": {"enum": ["server", "client", "any"]},
@@ -119,6 +120,9 @@ class RuleRecord:
     #: The lowest ``convex`` package version the rule's advice applies to (``"1.31"``): a
     #: project known to use an older one gets no findings from it.
     requires_convex: tuple[int, int, int] | None = None
+    #: What the precision review on real projects found, when it set the rule's severity
+    #: or status (``benchmarks/review/precision.md``).
+    review: str | None = None
     raw: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -192,6 +196,7 @@ def parse_record(path: Path, *, validate: bool = True) -> RuleRecord:
             eslint=data.get("eslint"),
             differences=data.get("differences"),
             tests=data.get("tests", True),
+            review=data.get("review"),
             requires_convex=parse_version(data["requires_convex"]) if "requires_convex" in data else None,
             raw=data,
         )

@@ -26,8 +26,8 @@ POSTS = (
 )
 
 
-def lint(root, cache_dir):
-    settings = Settings(load_records(), None, cwd=root)
+def lint(root, cache_dir, preview=False):
+    settings = Settings(load_records(), None, preview=preview, cwd=root)
     result = Linter(settings, root).run(discover([root]), cache_dir=cache_dir)
     return [(d.path, d.span.start_line, d.rule) for d in result.diagnostics]
 
@@ -78,9 +78,9 @@ def test_generated_env_change_rejudges(tmp_path):
     body = POSTS.replace("take(5)", "take(Number(process.env.LIMIT))")
     write_files(tmp_path, {"convex/posts.ts": body, "convex/_generated/server.d.ts": "export declare const query: any;\n"})
     cache = tmp_path / ".cache"
-    assert lint(tmp_path, cache) == []
+    assert lint(tmp_path, cache, preview=True) == []
     write_files(tmp_path, {"convex/_generated/server.d.ts": "export declare const env: any;\n"})
-    assert [r for _, _, r in lint(tmp_path, cache)] == ["no-process-env"]
+    assert [r for _, _, r in lint(tmp_path, cache, preview=True)] == ["no-process-env"]
 
 
 @pytest.mark.parametrize(

@@ -64,7 +64,7 @@ def _inspect(root, monkeypatch, *args) -> dict:
 
 def test_server_code_beside_the_functions_dir_is_server_code(tmp_path, monkeypatch):
     write_files(tmp_path, NESTED)
-    found = {(d.path, d.span.start_line, d.rule) for d in lint(["."], tmp_path).diagnostics}
+    found = {(d.path, d.span.start_line, d.rule) for d in lint(["."], tmp_path, preview=True).diagnostics}
     # Imported (directly, or re-exported through an imported file): server rules see it.
     assert ("convex/lib/notes.ts", 3, "no-filter-in-query") in found
     assert ("convex/lib/authors.ts", 2, "no-filter-in-query") in found
@@ -119,7 +119,7 @@ def test_client_files_without_markers_are_skipped(tmp_path, monkeypatch):
     parsed: list[str] = []
     real_parse = engine.parse
     monkeypatch.setattr(engine, "parse", lambda data, name: parsed.append(name) or real_parse(data, name))
-    found = {(d.path, d.span.start_line, d.rule) for d in lint(["."], tmp_path).diagnostics}
+    found = {(d.path, d.span.start_line, d.rule) for d in lint(["."], tmp_path, preview=True).diagnostics}
     assert "src/format.ts" not in parsed
     assert {"src/Notes.tsx", "src/files.ts", "src/legacy.ts", "src/hooks.ts", "convex/notes.ts"} <= set(parsed)
     assert ("src/files.ts", 3, "no-manual-storage-url") in found

@@ -20,7 +20,7 @@ FILTER = 'import { internalQuery as query } from "./_generated/server";\nimport 
 
 
 def rules_fired(tmp_path, *args):
-    r = run_cli("check", "--format", "json", *args, cwd=tmp_path)
+    r = run_cli("check", "--format", "json", "--preview", *args, cwd=tmp_path)  # index-name-convention is in preview
     assert r.returncode in (0, 1), r.stderr
     return sorted((d["path"], d["rule"], d["severity"]) for d in json.loads(r.stdout))
 
@@ -49,7 +49,7 @@ def test_nearest_config_wins(tmp_path):
         },
     )
     assert find_config(tmp_path / "app" / "convex" / "f.ts") == tmp_path / "app" / "convexlint.yaml"
-    assert rules_fired(tmp_path / "app") == [("convex/f.ts", "no-filter-in-query", "error")]
+    assert rules_fired(tmp_path / "app") == [("convex/f.ts", "no-filter-in-query", "info")]
 
 
 def test_overrides_and_excludes(tmp_path):
@@ -60,12 +60,12 @@ def test_overrides_and_excludes(tmp_path):
             "convex/legacy/old.ts": FILTER,
             "convex/vendor/x.ts": FILTER,
             "convexlint.yaml": "exclude: ['convex/vendor/**']\n"
-            "overrides:\n  - files: ['convex/legacy/**']\n    rules: {no-filter-in-query: info}\n",
+            "overrides:\n  - files: ['convex/legacy/**']\n    rules: {no-filter-in-query: warning}\n",
         },
     )
     assert rules_fired(tmp_path) == [
-        ("convex/f.ts", "no-filter-in-query", "error"),
-        ("convex/legacy/old.ts", "no-filter-in-query", "info"),
+        ("convex/f.ts", "no-filter-in-query", "info"),
+        ("convex/legacy/old.ts", "no-filter-in-query", "warning"),
     ]
 
 

@@ -48,7 +48,7 @@ def _try_repo(project: Path, home: Path) -> subprocess.CompletedProcess:
 @pytest.mark.skipif(shutil.which("git") is None, reason="git is needed by pre-commit")
 def test_pre_commit_hook_fails_then_passes(tmp_path, pre_commit_home):
     project = tmp_path / "app"
-    write_files(project, {"convex/fns.ts": GOOD, "convex/more.mts": BAD, "README.md": "# app\n"})
+    write_files(project, {"convex/fns.ts": GOOD, "convex/more.mts": BAD, "README.md": "# app\n", ".convexlint.yaml": "rules:\n  require-returns-validator: error  # info by default\n"})
     _git(project, "init", "-q")
     _git(project, "config", "user.email", "t@example.invalid")
     _git(project, "config", "user.name", "t")

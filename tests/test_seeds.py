@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from conftest import SHARED, lint, write_files
+from test_fixtures import FIXTURE_RULES
 
 SEEDS = SHARED / "seeds"
 _FENCE = re.compile(r"```(?:typescript|ts|tsx)\n(.*?)```", re.DOTALL)
@@ -48,7 +49,7 @@ def lint_seed(prefix: str, tmp_path: Path) -> list[tuple[int, str, str, str]]:
     for i, files in enumerate(seed_blocks(prefix)):
         root = tmp_path / f"block{i}"
         write_files(root, files)
-        result = lint(sorted(files), root)
+        result = lint(sorted(files), root, select=FIXTURE_RULES, preview=True)
         for d in result.diagnostics:
             line = files[d.path].splitlines()[d.span.start_line - 1].strip()
             out.append((i, d.path, d.rule, line))

@@ -12,7 +12,6 @@ export default defineSchema({
     ownerId: v.id("users"),
     archived: v.boolean(),
   })
-    // expect: index-name-convention
     .index("by_owner_and_archived", ["ownerId", "archived"]),
 
   messages: defineTable({
