@@ -51,11 +51,12 @@ def slug(repo: str) -> str:
 
 
 def stable_rules() -> dict[str, dict]:
-    """id -> record of every stable rule (from ``rules/``)."""
+    """id -> record of every stable rule (from ``rules/``), and of every rule the review
+    moved to preview (its record has ``review:``)."""
     out = {}
     for path in sorted((HERE.parent / "rules").glob("*.yaml")):
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        if data.get("status", "stable") == "stable":
+        if data.get("status", "stable") == "stable" or "review" in data:
             out[data["id"]] = data
     return out
 
@@ -137,11 +138,18 @@ def precision_rows(label: str, before: str | None) -> list[dict]:
         n = sum(counts.values())
         severity = record["severity"]
         tp_target, fp_limit = TARGETS[severity]
+        notes = yaml.safe_load((LOG / "notes.yaml").read_text(encoding="utf-8")) if (LOG / "notes.yaml").exists() else {}
         if n == 0:
             status = "no findings on the harness: fixtures only" if not now.get(rule) else "not reviewed"
         else:
             ok = counts["TP"] / n >= tp_target and (fp_limit is None or counts["FP"] <= fp_limit)
             status = "meets target" if ok else "below target"
+        if record.get("status") == "preview":
+            status += "; moved to preview"
+        elif "review" in record and rule not in notes:
+            status += f"; now {severity}"
+        if rule in notes:
+            status += f"; {notes[rule]}"
         rows.append(
             {
                 "rule": rule,
@@ -169,6 +177,7 @@ def cmd_table(args) -> None:
         + (f" in run `{args.before}` (before) and `{args.label}` (after)" if args.before else f" in run `{args.label}`")
         + f". Sample: up to {SAMPLE_SIZE} findings per rule, seeded by the rule id; verdicts and reasons"
         " in `benchmarks/review/<rule>.yaml`. Targets: error, no FP and ≥ 90% TP; warning, ≥ 80% TP.\n\n",
+        "Severity and status are the record's now (after the review); the verdicts are of the sample as drawn.\n\n",
         "| rule | severity | findings before | findings after | sample | TP | FP | noise | TP % | status |\n",
         "|---|---|---:|---:|---:|---:|---:|---:|---:|---|\n",
     ]
