@@ -144,6 +144,9 @@ class Linter:
         self._pool = None
         self._pool_jobs = 0
         self._versions: dict[str, ConvexVersion | None] = {}  # functions dir (relative) -> version
+        #: Whether some enabled rule applies only from a convex version on: only then are
+        #: package.json and lockfiles read (they can be megabytes in a monorepo).
+        self._version_gated = any(r.record.requires_convex is not None for r in self.rules)
         self.dispatch: dict[str, list[tuple[Rule, object]]] = {}
         for rule in self.rules:
             for node_type, method in rule.listeners.items():
@@ -533,7 +536,8 @@ class Linter:
     def _run_key(self, targets: list[Target], rels: list[str], keys: list[str | None]) -> str | None:
         """The key of the whole run's input, or None when some file could not be read.
         Besides every file (content, path, functions dir), project rules read whether
-        each functions dir's generated code exports ``env``."""
+        each functions dir's generated code exports ``env``, and version-gated rules the
+        convex version it is built against."""
         from convexlint.cache import fingerprint
 
         if any(k is None for k in keys):
@@ -541,7 +545,7 @@ class Linter:
         dirs = sorted({str(t.functions_dir) for t in targets if t.functions_dir is not None})
         return fingerprint(
             [[rel, key, t.report, t.explicit] for rel, key, t in zip(rels, keys, targets)],
-            [[d, generated_env(Path(d)), self._version_key(Path(d))] for d in dirs],
+            [[d, generated_env(Path(d)), self._version_key(Path(d)) if self._version_gated else None] for d in dirs],
         )
 
     def _version_key(self, functions_dir: Path) -> list | None:
@@ -596,7 +600,6 @@ class Linter:
             project.resolve(self.settings.registrars)
             project.generated_env = key is not None and generated_env(self.cwd / key)
             project.is_component = key is not None and is_component_dir(self.cwd / key)
-            project.convex_version = self._convex_version(key)
         return projects
 
     def _convex_version(self, functions_dir: str | None) -> ConvexVersion | None:

@@ -17,6 +17,7 @@ from pathlib import Path
 from convexlint.discovery import Target, functions_dir_reason
 from convexlint.model.facts import FileFacts, FunctionFact
 from convexlint.model.project import Project
+from convexlint.packages import convex_version
 
 VIEW_VERSION = 1
 
@@ -79,7 +80,7 @@ def project_view(project: Project, cwd: Path, roles: dict[str, list[str]], unpar
     }
     generated = f"{project.functions_dir}/_generated" if project.functions_dir else None
     view["generated"] = generated if generated is not None and (cwd / generated).is_dir() else None
-    version = project.convex_version
+    version = convex_version((cwd / project.functions_dir).resolve()) if project.functions_dir else None
     view["convex_version"] = (
         None
         if version is None

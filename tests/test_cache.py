@@ -193,3 +193,25 @@ def test_new_entries_are_appended_and_stale_ones_compacted(tmp_path):
         write_files(tmp_path, {"convex/other.ts": POSTS + f"// edit {i}\n"})
         assert lint(tmp_path, cache) == []
     assert len(_entry_lines(cache)) <= 3 + 64 + 1  # compacted: stale lines never outnumber live ones by much
+
+
+def test_convex_version_change_rejudges(tmp_path):
+    """explicit-table-ids applies from convex 1.31: upgrading the lockfile must not replay
+    the old run's (empty) result from the cache."""
+
+    (tmp_path / ".git").mkdir()
+    lock = lambda version: json.dumps({"packages": {"node_modules/convex": {"version": version}}})  # noqa: E731
+    write_files(
+        tmp_path,
+        {
+            "package.json": json.dumps({"dependencies": {"convex": "^1.25.0"}}),
+            "package-lock.json": lock("1.26.0"),
+            "convex/users.ts": 'import { internalQuery } from "./_generated/server";\nimport { v } from "convex/values";\n'
+            "export const get = internalQuery({ args: { id: v.id(\"users\") }, returns: v.any(),\n"
+            "  handler: async (ctx, args) => await ctx.db.get(args.id) });\n",
+        },
+    )
+    cache = tmp_path / ".cache"
+    assert "explicit-table-ids" not in [r for _, _, r in lint(tmp_path, cache)]
+    write_files(tmp_path, {"package-lock.json": lock("1.31.2")})
+    assert "explicit-table-ids" in [r for _, _, r in lint(tmp_path, cache)]

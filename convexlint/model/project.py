@@ -13,10 +13,7 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, NamedTuple
-
-if TYPE_CHECKING:
-    from convexlint.packages import ConvexVersion
+from typing import NamedTuple
 
 from convexlint.model.vocabulary import LIBRARY_INDEXES, REGISTRARS, builtin_registrar, is_generated_server
 from convexlint.model.facts import (
@@ -59,9 +56,6 @@ class Project:
     #: A Convex component's folder (convex.config.ts calls defineComponent): its "public"
     #: functions are reachable only through the app that installs it, never by clients.
     is_component: bool = False
-    #: The ``convex`` package version the directory is built against (None: no package.json
-    #: depends on convex). Set by the engine, which reads the file system.
-    convex_version: "ConvexVersion | None" = None
     _by_module: dict[str, FileFacts] | None = None
     _default_runtime: set[str] | None = None
     _resolved: dict[tuple[str, str], FileFacts | None] = field(default_factory=dict)
