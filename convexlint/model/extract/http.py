@@ -135,7 +135,7 @@ def _factory_result(call: Node, function_index: dict[int, int]) -> Node | None:
 #: ``convexSiteUrl``, ``CONVEX_SITE_URL``, a literal ``https://x.convex.site``.
 _SITE_URL = re.compile(r"(?i)site_?url|\.convex\.site")
 _PATH_START = re.compile(r"^/[A-Za-z0-9_\-./~%]*")
-_SITE_MARKER = re.compile(rb"(?i)site_?url|\.convex\.site")
+_SITE_MARKER = re.compile(_SITE_URL.pattern.encode())  # the same, to skip files by their bytes
 
 
 #: Calls that send a request from the browser, by callee name (``fetch``,
@@ -176,39 +176,44 @@ def read_site_requests(scan: FileScan) -> None:
 
 
 def _site_paths(url: Node, found: set[str]) -> None:
-    """The site-URL path(s) a request's URL expression names, added to ``found``."""
-    if url.type == "template_string":
-        parts = [c for c in url.named_children if c.type in ("template_substitution", "string_fragment")]
-        for i, part in enumerate(parts[:-1]):
-            if part.type == "template_substitution" and _names_site(part) and parts[i + 1].type == "string_fragment":
-                path = _PATH_START.match(text(parts[i + 1]))
-                if path is not None:
-                    found.add(path.group(0) + ("*" if i + 2 < len(parts) else ""))
-        if parts and parts[0].type == "string_fragment":
-            _literal_site_path(text(parts[0]), len(parts) > 1, found)
-    elif url.type == "string":
-        _literal_site_path(static_string_value(url) or "", False, found)
-    elif url.type == "binary_expression" and text(url.child_by_field_name("operator")) == "+":
-        left, right = url.child_by_field_name("left"), url.child_by_field_name("right")
-        value = static_string_value(right)
-        if value is not None and _names_site(left):
-            path = _PATH_START.match(value)
+    """The site-URL path(s) a request's URL expression names, added to ``found``. A
+    template literal and a ``+`` concatenation are both a sequence of pieces: a piece that
+    names the site URL followed by a static one starting with ``/`` gives that path, with
+    ``*`` when more pieces follow; a first static piece may be a literal ``.convex.site`` URL."""
+    pieces = _url_pieces(url)
+    for i, piece in enumerate(pieces[:-1]):
+        following = pieces[i + 1]
+        if not isinstance(piece, str) and isinstance(following, str) and _names_site(piece):
+            path = _PATH_START.match(following)
             if path is not None:
-                found.add(path.group(0))
-        elif left is not None and unwrap(left) is not None and unwrap(left).type == "binary_expression":
-            inner = unwrap(left)
-            value = static_string_value(inner.child_by_field_name("right"))
-            if value is not None and _names_site(inner.child_by_field_name("left")):
-                path = _PATH_START.match(value)
-                if path is not None:
-                    found.add(path.group(0) + "*")
+                found.add(path.group(0) + ("*" if i + 2 < len(pieces) else ""))
+    if pieces and isinstance(pieces[0], str):
+        _literal_site_path(pieces[0], len(pieces) > 1, found)
+
+
+def _url_pieces(url: Node) -> list[str | Node]:
+    """A URL expression as pieces: static text as ``str``, anything else as its node.
+    ``a + "/x" + b`` and `` `${a}/x${b}` `` both give ``[a, "/x", b]``."""
+    if url.type == "template_string":
+        return [
+            text(c) if c.type == "string_fragment" else next((n for n in c.named_children), c)
+            for c in url.named_children
+            if c.type in ("template_substitution", "string_fragment")
+        ]
+    if url.type == "binary_expression" and text(url.child_by_field_name("operator")) == "+":
+        pieces: list[str | Node] = []
+        for side in (url.child_by_field_name("left"), url.child_by_field_name("right")):
+            side = unwrap(side)
+            if side is not None:
+                pieces += _url_pieces(side)
+        return pieces
+    value = static_string_value(url)
+    return [value if value is not None else url]
 
 
 def _names_site(node: Node | None) -> bool:
     """Whether an expression (or the ``const`` it names) denotes the site URL."""
     inner = unwrap(node)
-    if inner is not None and inner.type == "template_substitution":
-        inner = unwrap(next((c for c in inner.named_children), None))
     if inner is None:
         return False
     if _SITE_URL.search(text(inner)):
