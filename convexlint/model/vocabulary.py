@@ -27,6 +27,9 @@ CRON_METHODS = frozenset({"interval", "cron", "hourly", "daily", "weekly", "mont
 REFERENCE_ROOTS = ("api", "internal", "components")
 DB_WRITES = frozenset({"insert", "patch", "replace", "delete"})
 DB_READS = frozenset({"get", "query", "normalizeId"})
+#: ``ctx.scheduler`` methods that take a function reference -> its argument position
+#: (``ctx.run*`` take it first).
+SCHEDULER_METHODS = {"runAfter": 1, "runAt": 1}
 RUN_KINDS = {"runQuery": "run_query", "runMutation": "run_mutation", "runAction": "run_action"}
 
 _GENERATED_SERVER = re.compile(r"(^|/)_generated/server(\.js|\.ts)?$")

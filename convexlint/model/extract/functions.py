@@ -16,7 +16,7 @@ from convexlint.model.extract.cors import handler_responses
 from convexlint.model.extract.modules import binding_of
 from convexlint.model.extract.scan import FileScan
 from convexlint.model.facts import Event, FunctionFact, HelperFact, RegistrarRef, ResponseFact
-from convexlint.model.vocabulary import DB_READS, DB_WRITES, RUN_KINDS
+from convexlint.model.vocabulary import DB_READS, DB_WRITES, RUN_KINDS, SCHEDULER_METHODS
 from convexlint.syntax import (
     FUNCTION_TYPES,
     call_arguments,
@@ -143,8 +143,9 @@ def events_in(scan: FileScan, fn: Node) -> list[Event]:
         elif len(path) >= 2 and path[-2] == "scheduler":
             kind = "scheduler"
             args = call_arguments(call)
-            if detail in ("runAfter", "runAt") and len(args) > 1:
-                ref = scan.function_reference(args[1])
+            position = SCHEDULER_METHODS.get(detail)
+            if position is not None and len(args) > position:
+                ref = scan.function_reference(args[position])
         elif len(path) >= 2 and detail in RUN_KINDS:
             kind = RUN_KINDS[detail]
             args = call_arguments(call)
@@ -209,24 +210,25 @@ def _secret_checks(scan: FileScan, fn: Node) -> list[Event]:
             continue
         condition = node.child_by_field_name("condition")
         consequence = node.child_by_field_name("consequence")
-        if condition is None or consequence is None:
+        if condition is None or consequence is None or not _exits(consequence):
             continue
-        if not (consequence.type in ("throw_statement", "return_statement") or any(
-            n.type in ("throw_statement", "return_statement") for n in iter_descendants(consequence, skip_functions=True)
-        )):
-            continue
-        for comparison in [condition, *iter_descendants(condition, skip_functions=True)]:
-            if comparison.type != "binary_expression" or text(comparison.child_by_field_name("operator")) not in _EQUALITY:
-                continue
-            for side in (comparison.child_by_field_name("left"), comparison.child_by_field_name("right")):
-                name = _env_secret(side)
-                if name is not None:
-                    found.append(Event("sender_check", scan.source.node_span(condition), name))
-                    break
-            else:
-                continue
-            break
+        name = next(filter(None, map(_compared_secret, [condition, *iter_descendants(condition, skip_functions=True)])), None)
+        if name is not None:
+            found.append(Event("sender_check", scan.source.node_span(condition), name))
     return found
+
+
+def _exits(node: Node) -> bool:
+    """Whether ``node`` is or contains (outside nested functions) a ``throw`` or ``return``."""
+    return any(n.type in ("throw_statement", "return_statement") for n in [node, *iter_descendants(node, skip_functions=True)])
+
+
+def _compared_secret(node: Node) -> str | None:
+    """For an equality comparison with a ``process.env`` secret on either side, the
+    variable's name; else None."""
+    if node.type != "binary_expression" or text(node.child_by_field_name("operator")) not in _EQUALITY:
+        return None
+    return _env_secret(node.child_by_field_name("left")) or _env_secret(node.child_by_field_name("right"))
 
 
 _EQUALITY = frozenset({"===", "!==", "==", "!="})

@@ -13,6 +13,7 @@ from tree_sitter import Node
 
 from convexlint.model.extract.scan import FileScan
 from convexlint.model.facts import IndexRef, TableRef
+from convexlint.model.vocabulary import RUN_KINDS, SCHEDULER_METHODS
 from convexlint.syntax import (
     call_arguments,
     callee_method,
@@ -41,11 +42,6 @@ def read_all_references(scan: FileScan) -> None:
     read_api_refs(scan)
 
 
-#: Calls that run or schedule a function reference -> the reference's argument position.
-SCHEDULER_METHODS = {"runAfter": 1, "runAt": 1}
-RUN_METHODS = {"runQuery": 0, "runMutation": 0, "runAction": 0}
-
-
 def read_api_refs(scan: FileScan) -> None:
     """Every ``api.x.y``/``internal.x.y``/``anyApi.x.y`` passed as an argument, with the
     run or scheduler call it is the function argument of (``FunctionRefFact.passed_to``)."""
@@ -64,7 +60,7 @@ def _runner(scan: FileScan, arg: Node) -> str | None:
     if call is None or call.type != "call_expression":
         return None
     method, recv = scan.callee_method(call)
-    position = SCHEDULER_METHODS.get(method) if method in SCHEDULER_METHODS else RUN_METHODS.get(method)
+    position = SCHEDULER_METHODS.get(method, 0 if method in RUN_KINDS else None)
     if position is None:
         return None
     path = scan.member_path(recv)
