@@ -41,10 +41,6 @@ class ConvexVersion:
         """Whether the version is ``version`` or newer; None when the version is unknown."""
         return None if self.version is None else self.version >= version
 
-    def text(self) -> str:
-        shown = ".".join(map(str, self.version)) if self.version is not None else "unknown"
-        return f"{shown} ({self.source})"
-
 
 def parse_version(text: str) -> tuple[int, int, int] | None:
     """The first ``major.minor[.patch]`` in ``text`` (``"1.31.2(react@19)"`` → (1, 31, 2))."""

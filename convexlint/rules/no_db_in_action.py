@@ -19,14 +19,14 @@ class NoDbInAction(Rule):
         for facts, fn in functions_of_kind(project, "action", "httpAction"):
             # One finding per function, at its first use: the message is about the function
             # (two branches of one ternary used to give two findings for one mistake).
-            for e in events(fn, "db_read", "db_write", "db_access"):
-                label = kind_label(fn)
-                article = "an" if label[0] in "aeiou" else "a"
-                ctx.report(
-                    self,
-                    facts.path,
-                    e.span,
-                    f"`{fn.display_name}` is {article} {label}: it has no `ctx.db`; "
-                    f"call an internal query or mutation with `ctx.runQuery`/`ctx.runMutation` instead of `db.{e.detail}`.",
-                )
-                break
+            e = next(events(fn, "db_read", "db_write", "db_access"), None)
+            if e is None:
+                continue
+            label = kind_label(fn)
+            ctx.report(
+                self,
+                facts.path,
+                e.span,
+                f"`{fn.display_name}` is {'an' if label[0] in 'aeiou' else 'a'} {label}: it has no `ctx.db`; "
+                f"call an internal query or mutation with `ctx.runQuery`/`ctx.runMutation` instead of `db.{e.detail}`.",
+            )
