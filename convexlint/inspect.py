@@ -155,6 +155,8 @@ def project_view(project: Project, cwd: Path, roles: dict[str, list[str]], unpar
                 "path_prefix": route.path_prefix,
                 "cors_router": route.cors_router,
                 "handler": f"{target[0].path}:{target[1].display_name}" if target is not None else None,
+                # why http-action-cors treats it as browser-facing (None: no evidence)
+                "browser": project.browser_evidence(route, target[1]) if target is not None else None,
             }
         )
     view["routes"] = routes
@@ -191,6 +193,15 @@ def model_view(outcomes, projects: dict[str | None, Project], cwd: Path) -> dict
         "version": VIEW_VERSION,
         "projects": [project_view(p, cwd, roles, frozenset(skipped.get(k, ()))) for k, p in ordered],
     }
+
+
+#: ``Project.browser_evidence`` answers, in words.
+_EVIDENCE = {
+    "options": "an OPTIONS route",
+    "client": "client code requests it",
+    "preflight": "an OPTIONS route covers it",
+    "cors": "another response sends CORS headers",
+}
 
 
 def render_text(view: dict) -> str:
@@ -239,7 +250,8 @@ def render_text(view: dict) -> str:
             out.append(f"  HTTP routes: {len(p['routes'])}")
             for r in p["routes"]:
                 where = r["path"] if r["path"] is not None else (f"{r['path_prefix']}*" if r["path_prefix"] is not None else "?")
-                out.append(f"    {r['at']}  {r['method'] or '?'} {where} -> {r['handler'] or 'handler not resolved'}")
+                browser = f"  (browser: {_EVIDENCE[r['browser']]})" if r.get("browser") else ""
+                out.append(f"    {r['at']}  {r['method'] or '?'} {where} -> {r['handler'] or 'handler not resolved'}{browser}")
         if p["crons"]:
             out.append(f"  crons: {len(p['crons'])}")
             for c in p["crons"]:

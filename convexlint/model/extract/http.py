@@ -150,7 +150,7 @@ def read_site_requests(scan: FileScan) -> None:
     ``facts.site_requests``: ``fetch(`${VITE_CONVEX_SITE_URL}/api/chat`)`` gives
     ``/api/chat``; a path that continues with a dynamic part (``${siteUrl}/files/${id}``)
     gives the prefix ``/files/*``. The URL is a request's first argument (``fetch``,
-    ``axios.post``…), directly or through a ``const``. Only files that mention a site URL
+    ``axios.post``…), directly, through a ``const`` or a ``new URL(...)``. Only files that mention a site URL
     are read."""
     if _SITE_MARKER.search(scan.source.data) is None:
         return
@@ -167,12 +167,27 @@ def read_site_requests(scan: FileScan) -> None:
             elif name not in ("fetch", "axios", "ky"):
                 continue
             args = call_arguments(call)
-            url = unwrap(args[0]) if args else None
-            if url is not None and url.type == "identifier":
-                url = resolve_value(url)
+            url = _url_value(args[0]) if args else None
+            if url is None:
+                continue
+            if url.type == "new_expression" and text(url.child_by_field_name("constructor")) == "URL":
+                # new URL(`${site}/x`), or new URL("/x", site): the demos' shape
+                parts = call_arguments(url)
+                base = parts[1] if len(parts) > 1 else None
+                path = static_string_value(parts[0]) if parts and base is not None else None
+                if path is not None and _names_site(base):
+                    found.update(p.group(0) for p in [_PATH_START.match(path)] if p is not None)
+                    continue
+                url = _url_value(parts[0]) if parts else None
             if url is not None:
                 _site_paths(url, found)
     scan.facts.site_requests = sorted(found)
+
+
+def _url_value(node: Node | None) -> Node | None:
+    """A request's URL argument, through the ``const`` it names."""
+    url = unwrap(node)
+    return resolve_value(url) if url is not None and url.type == "identifier" else url
 
 
 def _site_paths(url: Node, found: set[str]) -> None:
