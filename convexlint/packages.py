@@ -92,7 +92,7 @@ def convex_version(functions_dir: Path) -> ConvexVersion | None:
                 if version is not None:
                     return ConvexVersion(version, spec, name)
     lowest = lowest_admitted(spec)
-    return ConvexVersion(lowest, spec, f"package.json range {spec!r}, lowest admitted" if lowest else "package.json")
+    return ConvexVersion(lowest, spec, "the lowest version the package.json range admits" if lowest else "package.json")
 
 
 def _upward(start: Path, stop: Path | None):
