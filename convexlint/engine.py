@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from tree_sitter import Query, QueryCursor
 
@@ -179,9 +180,10 @@ class Linter:
 
     # -- one file ------------------------------------------------------------------------
 
-    def _meta(self, rule: str, path: str, span: Span, message: str) -> Diagnostic:
+    def _meta(self, rule: str, path: str, span: Span, message_id: str, /, **data: Any) -> Diagnostic:
+        """A diagnostic of an engine-owned rule, its text the record's message ``message_id``."""
         record = self.records[rule]
-        return Diagnostic(rule, record.severity, message, path, span, record.help, record.url)
+        return Diagnostic(rule, record.severity, record.render(message_id, data), path, span, record.help, record.url)
 
     def lint_file(self, target: Target) -> _FileOutcome:
         rel = rel_path(target.path, self.cwd)
@@ -191,7 +193,7 @@ class Linter:
             data = target.path.read_bytes()
         except OSError as exc:
             reason = exc.strerror or exc.__class__.__name__
-            outcome.diagnostics.append(self._meta("unreadable-file", rel, empty, f"Cannot read this file: {reason}."))
+            outcome.diagnostics.append(self._meta("unreadable-file", rel, empty, "cannot_read", reason=reason))
             return outcome
         if not target.is_server and not target.explicit and self.client_markers is not None and not self.client_markers.search(data):
             outcome.skipped = True  # client code in which no enabled rule nor the model could find anything
@@ -200,29 +202,24 @@ class Linter:
             text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
             if b"\x00" in data[:8192]:
-                message = "This file looks binary (it contains NUL bytes and is not UTF-8); it was not linted."
+                outcome.diagnostics.append(self._meta("unreadable-file", rel, empty, "binary_not_utf8"))
             else:
-                message = f"This file is not valid UTF-8 (byte {exc.start}); it was not linted."
-            outcome.diagnostics.append(self._meta("unreadable-file", rel, empty, message))
+                outcome.diagnostics.append(self._meta("unreadable-file", rel, empty, "not_utf8", byte=exc.start))
             return outcome
         if data.count(b"\x00") * 100 > len(data):  # a stray NUL in a string literal is not binary
-            outcome.diagnostics.append(self._meta("unreadable-file", rel, empty, "This file looks binary (it is full of NUL bytes); it was not linted."))
+            outcome.diagnostics.append(self._meta("unreadable-file", rel, empty, "binary"))
             return outcome
         tree = parse(data, rel)
         source = SourceFile(rel, data, text, tree)
         error = first_syntax_error(tree.root_node, data)
         if error is not None:
-            what = f"missing `{error.type}`" if error.is_missing else "unexpected syntax"
             span = source.node_span(error)
             if error.is_error and error.end_point[0] > error.start_point[0]:
                 span = source.span(error.start_byte, min(error.end_byte, source.line_span(span.start_line).end_byte))
             outcome.diagnostics.append(
-                self._meta(
-                    "syntax-error",
-                    rel,
-                    span,
-                    f"Syntax error: {what}; the rest of the file was linted as far as it parses.",
-                )
+                self._meta("syntax-error", rel, span, "missing", node=error.type)
+                if error.is_missing
+                else self._meta("syntax-error", rel, span, "unexpected")
             )
 
         functions_dir = rel_path(target.functions_dir, self.cwd) if target.functions_dir is not None else None
@@ -655,13 +652,13 @@ class Linter:
                 continue
             settings = self.settings.for_path(o.rel)
             if "invalid-suppression" in settings:
-                for span, rule, message in o.suppressions.problems:
-                    final.append(dataclasses.replace(self._meta(rule, o.rel, span, message), severity=settings[rule].severity))
+                for span, rule, message_id, data in o.suppressions.problems:
+                    final.append(dataclasses.replace(self._meta(rule, o.rel, span, message_id, **data), severity=settings[rule].severity))
             if self.settings.report_unused_disables and "unused-suppression" in settings:
-                for span, message in unused(o.suppressions):
+                for span, message_id, data in unused(o.suppressions):
                     final.append(
                         dataclasses.replace(
-                            self._meta("unused-suppression", o.rel, span, message),
+                            self._meta("unused-suppression", o.rel, span, message_id, **data),
                             severity=settings["unused-suppression"].severity,
                         )
                     )

@@ -1,18 +1,23 @@
 """Rule records: the one source of truth for a rule's identity and documentation.
 
 Each rule has ``rules/<id>.yaml`` (shipped in the wheel as ``convexlint/_records``). A
-record holds id, title, category, default severity, status, message, help, rationale,
+record holds id, title, category, default severity, status, messages, help, rationale,
 sources, options (with types and defaults), fix safety and bad/good examples. Unknown keys
 are an error, so a typo cannot silently drop a field (STYLE.md point 1).
+
+Every message a rule prints is one of its record's ``messages``: keyed templates with
+named placeholders (``{{ name }}``), as ESLint's ``meta.messages``. A rule reports a key and
+the placeholder values; ``RuleRecord.render`` builds the text.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
 import yaml
 
@@ -49,7 +54,7 @@ _EXAMPLE = {
 RECORD_SCHEMA: dict[str, Any] = {
     "type": "object",
     "additionalProperties": False,
-    "required": ["id", "title", "category", "severity", "status", "message", "help", "rationale", "sources"],
+    "required": ["id", "title", "category", "severity", "status", "messages", "help", "rationale", "sources"],
     "properties": {
         "id": {"type": "string", "pattern": "^[a-z][a-z0-9]*(-[a-z0-9]+)*$"},
         "title": {"type": "string"},
@@ -60,7 +65,12 @@ RECORD_SCHEMA: dict[str, Any] = {
         "requires_convex": {"type": "string", "pattern": "^[0-9]+\\.[0-9]+(\\.[0-9]+)?$"},
         "status": {"enum": ["stable", "preview"]},
         "scope": {"enum": ["server", "client", "any"]},
-        "message": {"type": "string"},
+        "messages": {
+            "type": "object",
+            "minProperties": 1,
+            "propertyNames": {"pattern": "^[a-z][a-z0-9_]*$"},
+            "additionalProperties": {"type": "string"},
+        },
         "help": {"type": "string"},
         "rationale": {"type": "string"},
         "sources": {"type": "array", "items": {"type": "string"}, "minItems": 1},
@@ -95,6 +105,15 @@ class RecordError(Exception):
     """A rule record is malformed. The message names the file and the problem."""
 
 
+#: A placeholder in a message template: ``{{ name }}`` (spaces optional).
+PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
+
+
+def placeholders(template: str) -> set[str]:
+    """The placeholder names a message template uses."""
+    return set(PLACEHOLDER.findall(template))
+
+
 @dataclass(frozen=True)
 class RuleRecord:
     """A parsed, validated rule record (see the module docstring)."""
@@ -105,7 +124,8 @@ class RuleRecord:
     severity: Severity
     status: str
     scope: str
-    message: str
+    #: Message templates by key (``{{ name }}`` placeholders); see ``render``.
+    messages: dict[str, str]
     help: str
     rationale: str
     sources: tuple[str, ...]
@@ -132,6 +152,21 @@ class RuleRecord:
     @property
     def preview(self) -> bool:
         return self.status == "preview"
+
+    def render(self, message_id: str, data: Mapping[str, Any]) -> str:
+        """The text of message ``message_id`` with ``data`` substituted for its placeholders.
+
+        Raises ``RecordError`` when the record has no such key, or when ``data`` does not
+        give exactly the placeholders the template uses (a rule's bug, caught by the tests).
+        """
+        template = self.messages.get(message_id)
+        if template is None:
+            raise RecordError(f"{self.id}.yaml: no message {message_id!r} (known: {', '.join(sorted(self.messages))})")
+        names = placeholders(template)
+        if names != set(data):
+            missing, extra = sorted(names - set(data)), sorted(set(data) - names)
+            raise RecordError(f"{self.id}.yaml: message {message_id!r} needs {missing or 'nothing more'}; unexpected {extra or 'nothing'}")
+        return PLACEHOLDER.sub(lambda m: str(data[m.group(1)]), template)
 
     def default_options(self) -> dict[str, Any]:
         return {name: spec["default"] for name, spec in self.options.items()}
@@ -186,7 +221,7 @@ def parse_record(path: Path, *, validate: bool = True) -> RuleRecord:
             severity=Severity.parse(data["severity"]),
             status=data["status"],
             scope=data.get("scope", "server"),
-            message=data["message"],
+            messages=dict(data["messages"]),
             help=data["help"],
             rationale=data["rationale"].strip(),
             sources=tuple(data["sources"]),

@@ -90,7 +90,7 @@ class FileSuppressions:
     """The suppressions of one file, and the diagnostics about them."""
 
     items: list[Suppression]
-    problems: list[tuple[Span, str, str]]  # (span, rule id, message) for invalid directives
+    problems: list[tuple[Span, str, str, dict]]  # (span, rule id, message key, data) for invalid directives
 
     def suppresses(self, diag: Diagnostic) -> bool:
         hit = False
@@ -104,7 +104,7 @@ class FileSuppressions:
 def parse_suppressions(source: SourceFile, comments: list[Node], known_rules: set[str]) -> FileSuppressions:
     """Read every suppression directive among ``comments`` (tree-sitter comment nodes)."""
     items: list[Suppression] = []
-    problems: list[tuple[Span, str, str]] = []
+    problems: list[tuple[Span, str, str, dict]] = []
     open_ranges: list[Suppression] = []
     last_line = source.text.count("\n") + 1
     for node in sorted(comments, key=lambda n: n.start_byte):
@@ -126,7 +126,7 @@ def parse_suppressions(source: SourceFile, comments: list[Node], known_rules: se
         elif rules is not None:
             unknown = [r for r in rules if r not in known_rules]
             for r in unknown:
-                problems.append((span, "invalid-suppression", f"`convexlint-{kind}` names unknown rule `{r}`."))
+                problems.append((span, "invalid-suppression", "unknown_rule", {"directive": f"convexlint-{kind}", "rule": r}))
             rules = tuple(r for r in rules if r in known_rules) or (None if not unknown else ())
             if rules == ():
                 continue
@@ -152,17 +152,18 @@ def parse_suppressions(source: SourceFile, comments: list[Node], known_rules: se
     return FileSuppressions(items, problems)
 
 
-def unused(file_supps: FileSuppressions) -> list[tuple[Span, str]]:
-    """``(span, message)`` for each directive (or named id) that suppressed nothing."""
+def unused(file_supps: FileSuppressions) -> list[tuple[Span, str, dict]]:
+    """``(span, message key, data)`` (``unused-suppression``'s messages) for each directive
+    (or named id) that suppressed nothing."""
     out = []
     for s in file_supps.items:
         if s.eslint:
             continue
         if s.rules is None:
             if not s.used:
-                out.append((s.span, f"`convexlint-{s.kind}` suppressed nothing; remove it."))
+                out.append((s.span, "unused", {"directive": f"convexlint-{s.kind}"}))
             continue
         for r in s.rules:
             if r not in s.used:
-                out.append((s.span, f"`convexlint-{s.kind} {r}` suppressed nothing; remove it."))
+                out.append((s.span, "unused", {"directive": f"convexlint-{s.kind} {r}"}))
     return out

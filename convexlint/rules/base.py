@@ -30,7 +30,8 @@ class FileContext:
     """One file as listeners see it.
 
     ``options(rule_id)`` gives that rule's resolved options for this file;
-    ``report`` records a diagnostic at a node or span (0-based byte offsets);
+    ``report`` records a diagnostic at a node or span (0-based byte offsets) with one of
+    the rule's record messages (a key and its placeholder values);
     ``function_reference(node)`` answers "is this ``api.x.y``?" from the file's scan.
     """
 
@@ -56,20 +57,21 @@ class FileContext:
         file; see ``FileScan.function_reference``), or None."""
         return self.scan.function_reference(node)
 
-    def report(self, rule: "Rule", where: Node | Span, message: str, help: str | None = None) -> None:
+    def report(self, rule: "Rule", where: Node | Span, message_id: str, /, **data: Any) -> None:
         span = where if isinstance(where, Span) else self.source.node_span(where)
-        self.diagnostics.append(rule.diagnostic(self.source.path, span, message, help))
+        self.diagnostics.append(rule.diagnostic(self.source.path, span, message_id, data))
 
 
 @dataclass
 class ProjectContext:
-    """What a project check gets besides the ``Project``: options per file and ``report``."""
+    """What a project check gets besides the ``Project``: options per file and ``report``
+    (a record message key and its placeholder values, as ``FileContext.report``)."""
 
     options_for: Callable[[str, str], dict[str, Any]]  # (rule id, path) -> options
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
-    def report(self, rule: "Rule", path: str, span: Span, message: str, help: str | None = None) -> None:
-        self.diagnostics.append(rule.diagnostic(path, span, message, help))
+    def report(self, rule: "Rule", path: str, span: Span, message_id: str, /, **data: Any) -> None:
+        self.diagnostics.append(rule.diagnostic(path, span, message_id, data))
 
 
 class Rule:
@@ -93,15 +95,17 @@ class Rule:
     def __init__(self, record: RuleRecord):
         self.record = record
 
-    def diagnostic(self, path: str, span: Span, message: str, help: str | None = None) -> Diagnostic:
-        """A diagnostic of this rule at its default severity (the engine applies config)."""
+    def diagnostic(self, path: str, span: Span, message_id: str, data: dict[str, Any]) -> Diagnostic:
+        """A diagnostic of this rule at its default severity (the engine applies config),
+        its text the record's message ``message_id`` rendered with ``data``
+        (``RuleRecord.render``; raises ``RecordError`` on an unknown key or placeholder)."""
         return Diagnostic(
             rule=self.id,
             severity=self.record.severity,
-            message=message,
+            message=self.record.render(message_id, data),
             path=path,
             span=span,
-            help=help or self.record.help,
+            help=self.record.help,
             url=self.record.url,
         )
 

@@ -34,5 +34,6 @@ class ExplicitTableIds(Rule):
         file.report(
             self,
             node.child_by_field_name("function"),
-            f"`db.{method}` without a table name; pass it first: `db.{method}(\"<table>\", id{', …' if method in ('patch', 'replace') else ''})`.",
+            "missing_table_with_value" if method in ("patch", "replace") else "missing_table",
+            method=method,
         )

@@ -50,10 +50,4 @@ class HttpActionCors(Rule):
             label = route_label(route.method, route.path, route.path_prefix)
             for response in fn.responses:
                 if response.cors == "no":
-                    ctx.report(
-                        self,
-                        target_facts.path,
-                        response.span,
-                        f"This response of the httpAction routed at `{label}` has no "
-                        "`Access-Control-Allow-Origin` header, so browsers will block it.",
-                    )
+                    ctx.report(self, target_facts.path, response.span, "missing_header", route=label)

@@ -49,12 +49,7 @@ class HttpEndpointDomain(Rule):
             following = children[i + 1] if i + 1 < len(children) else None
             path = text(following) if following is not None and following.type == "string_fragment" else ""
             if path.startswith("/") and not path.startswith(_BACKEND_PATHS):
-                file.report(
-                    self,
-                    node,
-                    "HTTP actions are served from `.convex.site`, but this URL starts with the `.convex.cloud` deployment URL; "
-                    "use `…CONVEX_URL.replace(\".convex.cloud\", \".convex.site\")` (or `CONVEX_SITE_URL`).",
-                )
+                file.report(self, node, "deployment_url_path")
                 return
         self.on_string(node, file)
 
@@ -62,4 +57,4 @@ class HttpEndpointDomain(Rule):
         if file.is_test:
             return
         if _LITERAL.search(text(node)):
-            file.report(self, node, "HTTP actions are served from `.convex.site`, not `.convex.cloud`; this request will 404.")
+            file.report(self, node, "cloud_url_literal")

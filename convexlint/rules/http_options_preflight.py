@@ -37,10 +37,4 @@ class HttpOptionsPreflight(Rule):
                 continue  # a webhook that happens to send CORS headers: no browser preflights it
             label = route_label(route.method, route.path, route.path_prefix)
             where = route.path if route.path is not None else route.path_prefix
-            ctx.report(
-                self,
-                facts.path,
-                route.span,
-                f"`{label}` sends CORS headers but no `OPTIONS` route handles `{where}`; "
-                "the browser's preflight request will fail.",
-            )
+            ctx.report(self, facts.path, route.span, "no_preflight_route", route=label, route_path=where)

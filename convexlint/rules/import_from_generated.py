@@ -23,17 +23,6 @@ class ImportFromGenerated(Rule):
                 if imp.imported is None or imp.type_only:
                     continue
                 if imp.source == "convex/server" and builtin_registrar(imp.imported) is not None:
-                    ctx.report(
-                        self,
-                        facts.path,
-                        imp.span,
-                        f"`{imp.imported}` is imported from `convex/server`; import registrars from "
-                        "`./_generated/server`, which types them with your schema.",
-                    )
+                    ctx.report(self, facts.path, imp.span, "registrar_from_convex_server", name=imp.imported)
                 elif imp.imported in ("api", "internal") and not is_generated_api(imp.source) and imp.source.startswith(("convex", ".", "@")):
-                    ctx.report(
-                        self,
-                        facts.path,
-                        imp.span,
-                        f"`{imp.imported}` is imported from `{imp.source}`; import it from `./_generated/api`.",
-                    )
+                    ctx.report(self, facts.path, imp.span, "api_not_from_generated", name=imp.imported, source=imp.source)

@@ -21,10 +21,4 @@ class ImportWrongRuntime(Rule):
             target = project.resolve_module(facts, imp.source)
             if target is None or not target.use_node or target.path not in project.files:
                 continue
-            ctx.report(
-                self,
-                facts.path,
-                imp.span,
-                f"`{imp.source}` is a `\"use node\"` file, but this file runs in the default runtime; import only "
-                "types from it, or move what you need into a shared file.",
-            )
+            ctx.report(self, facts.path, imp.span, "imports_node_file", source=imp.source)

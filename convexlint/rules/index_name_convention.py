@@ -40,18 +40,9 @@ class IndexNameConvention(Rule):
                     if want in RESERVED:
                         continue  # `.index("id", ["id"])`: the listing name (`by_id`) is Convex's own
                     if index.name != want:
-                        fields = ", ".join(f'"{f}"' for f in index.fields)
-                        ctx.report(
-                            self,
-                            table.path,
-                            index.name_span,
-                            f"Index `{index.name}` on `{table.name}` ([{fields}]) should be named `{want}`.",
-                        )
+                        fields = ", ".join(f"`{f}`" for f in index.fields)
+                        data = {"name": index.name, "table": table.name, "fields": fields, "expected": want}
+                        ctx.report(self, table.path, index.name_span, "name_not_fields", **data)
                 elif style == "underscore" and "_and_" in index.name:
-                    ctx.report(
-                        self,
-                        table.path,
-                        index.name_span,
-                        f"Index `{index.name}` on `{table.name}` uses `and`; name it "
-                        f"`{index.name.replace('_and_', '_')}`.",
-                    )
+                    data = {"name": index.name, "table": table.name, "expected": index.name.replace("_and_", "_")}
+                    ctx.report(self, table.path, index.name_span, "name_uses_and", **data)

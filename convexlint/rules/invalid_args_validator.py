@@ -18,10 +18,4 @@ class InvalidArgsValidator(Rule):
         for facts, fn in project.functions():
             if fn.args_kind and fn.args_kind.startswith("other:") and fn.args_span is not None:
                 validator = fn.args_kind.split(":", 1)[1]
-                ctx.report(
-                    self,
-                    facts.path,
-                    fn.args_span,
-                    f"`args` of `{fn.display_name}` is `{validator}(…)`; Convex expects an object of "
-                    "validators such as `{ name: v.string() }`.",
-                )
+                ctx.report(self, facts.path, fn.args_span, "not_an_object", function=fn.display_name, validator=validator)

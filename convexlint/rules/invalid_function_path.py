@@ -27,17 +27,12 @@ class InvalidFunctionPath(Rule):
             if facts.module is None or facts.functions_dir is None or not facts.entry_point:
                 continue  # only modules Convex bundles get function paths
             for part in facts.module.split("/"):
-                problem = None
+                problem: tuple[str, dict] | None = None
                 if not _VALID.match(part):
-                    problem = "use only letters, digits, `_` and `.`"
+                    problem = ("invalid_characters", {})
                 elif len(part) > MAX_LENGTH:
-                    problem = f"at most {MAX_LENGTH} characters"
-                if problem:
-                    ctx.report(
-                        self,
-                        facts.path,
-                        Span(0, 0, 1, 1, 1, 1),
-                        f"`{part}` in `{facts.module}` is not a valid Convex function path component ({problem}); "
-                        "rename it, e.g. with `_` instead of `-`.",
-                    )
+                    problem = ("too_long", {"max": MAX_LENGTH})
+                if problem is not None:
+                    message_id, data = problem
+                    ctx.report(self, facts.path, Span(0, 0, 1, 1, 1, 1), message_id, part=part, module=facts.module, **data)
                     break

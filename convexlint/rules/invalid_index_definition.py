@@ -29,30 +29,32 @@ class InvalidIndexDefinition(Rule):
             for index in table.indexes:
                 span = index.name_span or index.span
                 name = index.name
-                problem = None
+                problem: tuple[str, dict] | None = None
                 if name is not None:
                     if name in RESERVED:
-                        problem = f"`{name}` is a reserved index name"
+                        problem = ("reserved_name", {})
                     elif name.startswith("_"):
-                        problem = f"index names cannot start with `_` (`{name}`)"
+                        problem = ("underscore_name", {})
                     elif name in seen:
-                        problem = f"`{table.name}` already has an index named `{name}`"
+                        problem = ("duplicate_name", {})
                     seen.add(name)
                 fields = index.fields
                 if problem is None and fields is not None:
                     system = [f for f in fields if f.startswith("_")]
                     if index.kind == "db" and not fields:
-                        problem = "an index needs at least one field"
+                        problem = ("no_fields", {})
                     elif system:
-                        problem = f"`{system[0]}` cannot be indexed explicitly (system fields are added by Convex)"
+                        problem = ("system_field", {"field": system[0]})
                     elif len(fields) > MAX_FIELDS:
-                        problem = f"an index can have at most {MAX_FIELDS} fields, this one has {len(fields)}"
+                        problem = ("too_many_fields", {"max": MAX_FIELDS, "count": len(fields)})
                     elif len(set(fields)) != len(fields):
-                        problem = "a field appears twice"
+                        problem = ("repeated_field", {})
                     elif table.fields is not None and table.indexes_complete:
                         # (not complete: convex-ents' .edge()/.field() add fields the model does not see)
                         missing = [f for f in [*fields, *index.filter_fields] if f.split(".")[0] not in table.fields]
                         if missing:
-                            problem = f"`{missing[0]}` is not a field of `{table.name}`"
+                            problem = ("unknown_field", {"field": missing[0]})
                 if problem is not None:
-                    ctx.report(self, path, span, f"Invalid index `{name}` on `{table.name}`: {problem}.")
+                    message_id, data = problem
+                    # An index name that is not a string literal is shown as `…`.
+                    ctx.report(self, path, span, message_id, name=name if name is not None else "…", table=table.name, **data)

@@ -26,7 +26,5 @@ class InvalidTableName(Rule):
             return  # a mirror of Convex's own system tables (its system functions), not an app schema
         for table in schema.tables:
             if not _VALID.match(table.name):
-                reason = "names starting with `_` are reserved for system tables" if table.name.startswith("_") else (
-                    "use only letters, digits and `_`, starting with a letter"
-                )
-                ctx.report(self, table.path, table.name_span, f"Invalid table name `{table.name}`: {reason}.")
+                message_id = "reserved_prefix" if table.name.startswith("_") else "invalid_characters"
+                ctx.report(self, table.path, table.name_span, message_id, name=table.name)

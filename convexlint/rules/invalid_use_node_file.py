@@ -19,10 +19,4 @@ class InvalidUseNodeFile(Rule):
     def check_project(self, project: Project, ctx: ProjectContext) -> None:
         for facts in project.files.values():
             if facts.use_node and facts.module in SPECIAL and facts.use_node_span is not None:
-                ctx.report(
-                    self,
-                    facts.path,
-                    facts.use_node_span,
-                    f"`{facts.module}` runs in Convex's default runtime and cannot be `\"use node\"`; "
-                    "move Node.js code into a separate action file.",
-                )
+                ctx.report(self, facts.path, facts.use_node_span, "use_node_in_default_runtime", module=facts.module)

@@ -23,9 +23,4 @@ class NoClientActionCall(Rule):
         fn = node.child_by_field_name("function")
         if fn is None or fn.type != "identifier" or text(fn) != "useAction":
             return
-        file.report(
-            self,
-            fn,
-            "The client calls an action directly; call a mutation that schedules it with "
-            "`ctx.scheduler.runAfter(0, internal.…)` instead.",
-        )
+        file.report(self, fn, "direct_action_call")

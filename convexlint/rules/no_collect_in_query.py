@@ -33,8 +33,5 @@ class NoCollectInQuery(Rule):
             return
         if ranged and file.options(self.id)["mode"] == "unindexed":
             return
-        if ranged:
-            message = "`.collect()` loads every document in the index range; bound it with `.take(n)` or `.paginate(…)`."
-        else:
-            message = "`.collect()` on a query with no index range loads the whole table; use an index range, `.take(n)` or `.paginate(…)`."
-        file.report(self, node, message)  # the plugin's node: the whole `….collect()` call
+        # the plugin's node: the whole `….collect()` call
+        file.report(self, node, "index_range" if ranged else "no_index_range")

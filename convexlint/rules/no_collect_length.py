@@ -39,7 +39,7 @@ class NoCollectLength(Rule):
             return
         top = _lifted(node)
         if _is_length_of(top):
-            file.report(self, top.parent, "Counting with `.collect().length` reads every document; keep a count instead.")
+            file.report(self, top.parent, "collect_length")
             return
         declarator = top.parent
         if declarator is None or declarator.type != "variable_declarator":
@@ -53,8 +53,4 @@ class NoCollectLength(Rule):
             scope = scope.parent
         uses = [n for n in iter_descendants(scope) if n.type == "identifier" and text(n) == name and n.id != name_node.id]
         if uses and all(_is_length_of(u) for u in uses):
-            file.report(
-                self,
-                uses[0].parent,
-                f"`{name}` holds every collected document only to read `.length`; keep a count instead.",
-            )
+            file.report(self, uses[0].parent, "length_only", name=name)

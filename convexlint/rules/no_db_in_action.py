@@ -8,8 +8,11 @@ Convex's guidelines. Actions have no ``ctx.db``; read and write through
 from __future__ import annotations
 
 from convexlint.model.project import Project
-from convexlint.rules._helpers import events, functions_of_kind, kind_label
+from convexlint.rules._helpers import events, functions_of_kind
 from convexlint.rules.base import ProjectContext, Rule
+
+#: An action's kind with its article (the message's ``{{kind}}``), by visibility.
+_ACTION = {"public": "a public action", "internal": "an internal action"}
 
 
 class NoDbInAction(Rule):
@@ -22,11 +25,5 @@ class NoDbInAction(Rule):
             e = next(events(fn, "db_read", "db_write", "db_access"), None)
             if e is None:
                 continue
-            label = kind_label(fn)
-            ctx.report(
-                self,
-                facts.path,
-                e.span,
-                f"`{fn.display_name}` is {'an' if label[0] in 'aeiou' else 'a'} {label}: it has no `ctx.db`; "
-                f"call an internal query or mutation with `ctx.runQuery`/`ctx.runMutation` instead of `db.{e.detail}`.",
-            )
+            kind = "an HTTP action" if fn.kind == "httpAction" else _ACTION[fn.visibility]
+            ctx.report(self, facts.path, e.span, "db_in_action", name=fn.display_name, kind=kind, method=e.detail)

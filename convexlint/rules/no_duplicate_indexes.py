@@ -29,24 +29,12 @@ class NoDuplicateIndexes(Rule):
                     if i == j:
                         continue
                     if index.fields == other.fields and j < i:
-                        ctx.report(
-                            self,
-                            table.path,
-                            span,
-                            f"Index `{index.name}` on `{table.name}` has the same fields as `{other.name}`; "
-                            "Convex rejects the deploy. Delete one of them.",
-                        )
+                        ctx.report(self, table.path, span, "same_fields", index=index.name, table=table.name, other=other.name)
                         break
                     if (
                         not allow_prefix
                         and len(index.fields) < len(other.fields)
                         and other.fields[: len(index.fields)] == index.fields
                     ):
-                        ctx.report(
-                            self,
-                            table.path,
-                            span,
-                            f"Index `{index.name}` on `{table.name}` is a prefix of `{other.name}`, which answers the same "
-                            f"queries; delete `{index.name}` and query `{other.name}`.",
-                        )
+                        ctx.report(self, table.path, span, "prefix", index=index.name, table=table.name, other=other.name)
                         break

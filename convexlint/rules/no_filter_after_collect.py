@@ -69,9 +69,4 @@ class NoFilterAfterCollect(Rule):
         if _used_elsewhere(unwrap(recv)):
             return  # the whole array is needed anyway
         prop = node.child_by_field_name("function").child_by_field_name("property")
-        file.report(
-            self,
-            prop,
-            "Filtering the result of `.collect()` still reads every document; "
-            "express the condition as an index range with `.withIndex(…)`.",
-        )
+        file.report(self, prop, "filter_after_collect")

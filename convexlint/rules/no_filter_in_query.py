@@ -29,14 +29,4 @@ class NoFilterInQuery(Rule):
         if indexed and file.options(self.id)["allow_after_index"]:
             return
         prop = node.child_by_field_name("function").child_by_field_name("property")
-        if indexed:
-            message = (
-                "`.filter()` after `.withIndex()` still reads every document in the index range; "
-                "move the condition into the index range or filter the results in TypeScript."
-            )
-        else:
-            message = (
-                "`.filter()` on a database query reads every document in the table; "
-                "use an index with `.withIndex()` instead."
-            )
-        file.report(self, prop, message)
+        file.report(self, prop, "after_index" if indexed else "unindexed")

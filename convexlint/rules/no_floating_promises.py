@@ -45,9 +45,4 @@ class NoFloatingPromises(Rule):
         name = convex_call_name(node)
         if name is None:
             return
-        file.report(
-            self,
-            node.child_by_field_name("function"),
-            f"The promise of `{name}(…)` is never awaited; add `await` so it finishes (and its errors surface) "
-            "before the function returns.",
-        )
+        file.report(self, node.child_by_field_name("function"), "not_awaited", call=name)

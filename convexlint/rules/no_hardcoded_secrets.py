@@ -18,6 +18,7 @@ from tree_sitter import Node
 from convexlint.rules.base import FileContext, Rule
 from convexlint.syntax import text
 
+#: What each pattern finds, with its article (the message's ``{{what}}``), and the pattern.
 PATTERNS = [
     ("a Stripe secret key", re.compile(r"\b(sk|rk)_(live|test)_[0-9A-Za-z]{16,}")),
     ("a Stripe webhook secret", re.compile(r"\bwhsec_[0-9A-Za-z]{16,}")),
@@ -49,10 +50,5 @@ class NoHardcodedSecrets(Rule):
             return
         for what, pattern in PATTERNS:
             if pattern.search(value):
-                file.report(
-                    self,
-                    node,
-                    f"This looks like {what} hard-coded in Convex code; store it with `npx convex env set` and read it "
-                    "from the environment.",
-                )
+                file.report(self, node, "hardcoded_secret", what=what)
                 return

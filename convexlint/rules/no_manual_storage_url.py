@@ -24,8 +24,4 @@ class NoManualStorageUrl(Rule):
     def on_string(self, node: Node, file: FileContext) -> None:
         if not _PATTERN.search(text(node)):
             return
-        file.report(
-            self,
-            node,
-            "This builds a storage URL by hand, which does not work; get it from `await ctx.storage.getUrl(storageId)`.",
-        )
+        file.report(self, node, "manual_url")

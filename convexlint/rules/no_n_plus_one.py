@@ -38,12 +38,7 @@ class NoNPlusOne(Rule):
                     return
                 body = n.child_by_field_name("body")
                 if awaited and body is not None and body.start_byte <= node.start_byte < body.end_byte:
-                    file.report(
-                        self,
-                        node.child_by_field_name("function"),
-                        f"`await {'.'.join(path)}(…)` inside a loop reads one document at a time; "
-                        "collect the ids and read them together with `Promise.all`.",
-                    )
+                    file.report(self, node.child_by_field_name("function"), "sequential_read", call=".".join(path))
                 return
             n = n.parent
 

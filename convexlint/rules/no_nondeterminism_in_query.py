@@ -22,14 +22,11 @@ class NoNondeterminismInQuery(Rule):
     def check_project(self, project: Project, ctx: ProjectContext) -> None:
         for facts, fn in functions_of_kind(project, "query"):
             for e in events(fn, *_LABEL):
-                hint = (
-                    "queries cannot make network requests; use an action"
-                    if e.kind == "fetch"
-                    else "pass the time in as an argument or store it in a document"
-                )
                 ctx.report(
                     self,
                     facts.path,
                     e.span,
-                    f"`{_LABEL[e.kind]}` in the query `{fn.display_name}` makes it nondeterministic; {hint}.",
+                    "fetch" if e.kind == "fetch" else "time_or_random",
+                    call=_LABEL[e.kind],
+                    name=fn.display_name,
                 )

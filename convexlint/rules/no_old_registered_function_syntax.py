@@ -18,10 +18,4 @@ class NoOldRegisteredFunctionSyntax(Rule):
     def check_project(self, project: Project, ctx: ProjectContext) -> None:
         for facts, fn in project.functions():
             if fn.kind != "httpAction" and fn.syntax == "function":
-                ctx.report(
-                    self,
-                    facts.path,
-                    fn.callee_span,
-                    f"`{fn.display_name}` ({kind_label(fn)}) uses the old function syntax; "
-                    "pass an object `{ args, returns, handler }` instead.",
-                )
+                ctx.report(self, facts.path, fn.callee_span, "old_syntax", name=fn.display_name, kind=kind_label(fn))

@@ -21,10 +21,4 @@ class NoProcessEnv(Rule):
             return
         for facts in project.files.values():
             for span in facts.process_env:
-                ctx.report(
-                    self,
-                    facts.path,
-                    span,
-                    "Read environment variables from the typed `env` exported by `_generated/server` "
-                    "instead of `process.env`.",
-                )
+                ctx.report(self, facts.path, span, "process_env")

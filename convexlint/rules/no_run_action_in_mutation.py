@@ -18,11 +18,6 @@ class NoRunActionInMutation(Rule):
     def check_project(self, project: Project, ctx: ProjectContext) -> None:
         for facts, fn in functions_of_kind(project, "mutation"):
             for e in events(fn, "run_action"):
+                # A target that is not a static reference is shown as "the action".
                 target = e.ref.dotted if e.ref is not None else "the action"
-                ctx.report(
-                    self,
-                    facts.path,
-                    e.span,
-                    f"The mutation `{fn.display_name}` calls `ctx.runAction`; schedule it instead: "
-                    f"`ctx.scheduler.runAfter(0, {target}, …)`.",
-                )
+                ctx.report(self, facts.path, e.span, "run_action", name=fn.display_name, target=target)

@@ -26,10 +26,4 @@ class NoRunInQueryMutation(Rule):
                     # components are only reachable through ctx.run*; a function handle (or a
                     # reference we cannot see) is code handed over at run time, not a helper.
                     continue
-                ctx.report(
-                    self,
-                    facts.path,
-                    e.span,
-                    f"`ctx.{e.detail}` inside the {fn.kind} `{fn.display_name}`; call a helper function directly "
-                    "instead of going through another Convex function.",
-                )
+                ctx.report(self, facts.path, e.span, "run_in_function", method=e.detail, kind=fn.kind, name=fn.display_name)

@@ -53,10 +53,4 @@ class NoSchemaImportCycle(Rule):
                 target = project.resolve_module(facts, source)
                 if target is None or target.path != schema_file.path:
                     continue  # another file called schema.ts, not the schema
-                ctx.report(
-                    self,
-                    facts.path,
-                    span,
-                    f"The schema imports this file ({route}), so this top-level use of it runs while the schema is still "
-                    "undefined; use `v.id(\"table\")` or move the use into a function.",
-                )
+                ctx.report(self, facts.path, span, "schema_undefined", route=route)

@@ -29,11 +29,5 @@ class NoSequentialRunCalls(Rule):
                     continue
                 is_run = e.kind in ("run_query", "run_mutation") and not (e.ref is not None and e.ref.root == "components")
                 if is_run and previous_run_block == e.block:
-                    ctx.report(
-                        self,
-                        facts.path,
-                        e.span,
-                        f"`{fn.display_name}` awaits this `ctx.{e.detail}` right after another run call; each is its own "
-                        "transaction: combine them into one internal query or mutation.",
-                    )
+                    ctx.report(self, facts.path, e.span, "sequential_run", name=fn.display_name, method=e.detail)
                 previous_run_block = e.block if is_run else None

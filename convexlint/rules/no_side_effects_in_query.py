@@ -10,8 +10,6 @@ from convexlint.model.project import Project
 from convexlint.rules._helpers import events, functions_of_kind
 from convexlint.rules.base import ProjectContext, Rule
 
-_WHAT = {"db_write": "writes to the database", "scheduler": "schedules a function", "run_mutation": "runs a mutation", "run_action": "runs an action"}
-
 
 class NoSideEffectsInQuery(Rule):
     id = "no-side-effects-in-query"
@@ -19,10 +17,5 @@ class NoSideEffectsInQuery(Rule):
     def check_project(self, project: Project, ctx: ProjectContext) -> None:
         for facts, fn in functions_of_kind(project, "query"):
             for e in events(fn, "db_write", "scheduler", "run_mutation", "run_action"):
-                ctx.report(
-                    self,
-                    facts.path,
-                    e.span,
-                    f"The query `{fn.display_name}` {_WHAT[e.kind]} (`{e.detail}`); queries are read-only: "
-                    "move this into a mutation.",
-                )
+                # The event kinds are the record's message keys.
+                ctx.report(self, facts.path, e.span, e.kind, name=fn.display_name, method=e.detail)

@@ -26,9 +26,10 @@ class NoTopOfHourCrons(Rule):
         for facts in project.files.values():
             for cron in facts.crons:
                 span = cron.schedule_span or cron.span
+                name = cron.name or "…"  # a job name that is not a string literal is shown as `…`
                 if cron.method in ("hourly", "daily", "weekly", "monthly") and cron.schedule.get("minuteUTC") == 0:
-                    ctx.report(self, facts.path, span, f"The cron `{cron.name}` runs at minute 0 (`minuteUTC: 0`), the busiest minute; pick another minute.")
+                    ctx.report(self, facts.path, span, "minute_utc_zero", name=name)
                 elif cron.method == "cron" and cron.cron_string:
                     fields = cron.cron_string.split()
                     if fields and minute_field_includes_zero(fields[0]):
-                        ctx.report(self, facts.path, span, f"The cron `{cron.name}` runs at minute 0 (`{cron.cron_string}`), the busiest minute; pick another minute.")
+                        ctx.report(self, facts.path, span, "cron_expression", name=name, expression=cron.cron_string)

@@ -24,10 +24,4 @@ class NoTryCatchInFunction(Rule):
             for e in events(fn, "try"):
                 if e.detail == "rethrows":
                     continue  # the catch throws on every path: the transaction still rolls back
-                ctx.report(
-                    self,
-                    facts.path,
-                    e.span,
-                    f"`try/catch` in the {fn.kind} `{fn.display_name}`: a caught error no longer rolls the "
-                    "transaction back; let it propagate (throw `ConvexError` for expected failures).",
-                )
+                ctx.report(self, facts.path, e.span, "try_catch", kind=fn.kind, name=fn.display_name)

@@ -19,10 +19,4 @@ class NoUnexportedFunction(Rule):
         for facts, fn in project.functions():
             if fn.kind == "httpAction" or fn.export_names or fn.local_name is None:
                 continue
-            ctx.report(
-                self,
-                facts.path,
-                fn.callee_span,
-                f"`{fn.local_name}` ({kind_label(fn)}) is never exported, so Convex never registers it; "
-                "export it or delete it.",
-            )
+            ctx.report(self, facts.path, fn.callee_span, "not_exported", name=fn.local_name, kind=kind_label(fn))

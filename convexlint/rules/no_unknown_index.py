@@ -31,42 +31,47 @@ class NoUnknownIndex(Rule):
                 index = next((i for i in table.indexes if i.name == ref.index and i.kind == kind), None)
                 fields = index.fields if index is not None else (_BUILTIN.get(ref.index) if kind == "db" else None)
                 if index is None and fields is None:
-                    what = "search index" if ref.search else "index"
-                    ctx.report(self, facts.path, ref.span, f"Table `{ref.table}` has no {what} `{ref.index}`.")
+                    ctx.report(
+                        self,
+                        facts.path,
+                        ref.span,
+                        "unknown_search_index" if ref.search else "unknown_index",
+                        table=ref.table,
+                        index=ref.index,
+                    )
                     continue
                 if kind != "db" or fields is None or ref.fields is None:
                     continue
                 problem = range_problem(ref.fields, ref.ops, [*fields, "_creationTime"])
                 if problem is not None:
-                    position, detail = problem
+                    position, message_id, data = problem
                     span = ref.bound_spans[position] if position < len(ref.bound_spans) else ref.span
-                    shown = ", ".join(f'"{f}"' for f in fields)
-                    ctx.report(self, facts.path, span, f"The range on `{ref.index}` ([{shown}]) {detail}")
+                    ctx.report(self, facts.path, span, message_id, index=ref.index, fields=", ".join(fields), **data)
 
 
-def range_problem(fields: list[str], ops: list[str], allowed: list[str]) -> tuple[int, str] | None:
+def range_problem(fields: list[str], ops: list[str], allowed: list[str]) -> tuple[int, str, dict] | None:
     """The first bound of an index range that Convex's ``IndexRangeBuilder`` does not
-    accept, as ``(position, what is wrong)``, or None. A valid range is equalities on a
+    accept, as ``(position, message key, its data)``, or None. A valid range is equalities on a
     prefix of the index's fields, then at most one lower bound (``gt``/``gte``) and one
     upper bound (``lt``/``lte``), both on the next field: ``eq("room").gte("at").lt("at")``."""
     position = 0  # index into `allowed` of the next field a bound may name
     state = "eq"  # "eq": equalities so far; "lower": after gt/gte; "done": after lt/lte
     for i, (field, op) in enumerate(zip(fields, ops)):
         if state == "done":
-            return i, f"has a bound after its upper bound (`.{op}(\"{field}\")`); a range has at most one lower and one upper bound."
+            return i, "bound_after_upper", {"op": op, "field": field}
         if op == "eq" and state != "eq":
-            return i, f"has `.eq(\"{field}\")` after a range bound; equalities come first."
+            return i, "eq_after_range", {"field": field}
         if op in ("gt", "gte") and state != "eq":
-            return i, f"has a second lower bound (`.{op}(\"{field}\")`)."
+            return i, "second_lower", {"op": op, "field": field}
         if op in ("lt", "lte") and state == "lower":
             if field != allowed[position]:
-                return i, f"bounds `{allowed[position]}` from below but `{field}` from above; both bounds must be on the same field."
+                return i, "bounds_differ", {"lower": allowed[position], "upper": field}
             state = "done"
             continue
         if position >= len(allowed):
-            return i, f"names `{field}` at position {position + 1}, past the index's last field."
+            return i, "past_last_field", {"field": field, "position": position + 1}
         if allowed[position] != field:
-            return i, f"names `{field}` at position {position + 1}; expected `{allowed[position]}` there (fields are queried in index order)."
+            return i, "wrong_field", {"field": field, "position": position + 1, "expected": allowed[position]}
         if op == "eq":
             position += 1
         elif op in ("gt", "gte"):

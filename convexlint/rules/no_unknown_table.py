@@ -27,10 +27,7 @@ class NoUnknownTable(Rule):
                 if ref.table in tables:
                     continue
                 hint = difflib.get_close_matches(ref.table, sorted(tables), n=1)
-                suggestion = f" (did you mean `{hint[0]}`?)" if hint else ""
-                ctx.report(
-                    self,
-                    facts.path,
-                    ref.span,
-                    f"Table `{ref.table}` is not defined in the schema{suggestion}.",
-                )
+                if hint:
+                    ctx.report(self, facts.path, ref.span, "unknown_table_suggestion", table=ref.table, suggestion=hint[0])
+                else:
+                    ctx.report(self, facts.path, ref.span, "unknown_table", table=ref.table)

@@ -23,10 +23,10 @@ class NoUnnecessaryRunAction(Rule):
                 target = project.function_for_ref(e.ref)
                 if target is None or target[0].use_node != facts.use_node:
                     continue
-                runtime = '"use node"' if facts.use_node else "the default runtime"
                 ctx.report(
                     self,
                     facts.path,
                     e.span,
-                    f"`ctx.runAction({e.ref.dotted})` stays in {runtime}; call a shared helper function instead.",
+                    "same_node_runtime" if facts.use_node else "same_default_runtime",
+                    target=e.ref.dotted,
                 )

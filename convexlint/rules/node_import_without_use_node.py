@@ -31,10 +31,4 @@ class NodeImportWithoutUseNode(Rule):
         for facts, imp in project.default_runtime_imports():
             if not is_node_builtin(imp.source):
                 continue
-            ctx.report(
-                self,
-                facts.path,
-                imp.span,
-                f"`{imp.source}` is a Node.js built-in, unavailable in Convex's default runtime; add `\"use node\"` "
-                "to this file (actions only) or use a web API.",
-            )
+            ctx.report(self, facts.path, imp.span, "node_builtin", module=imp.source)

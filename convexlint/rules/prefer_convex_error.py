@@ -19,10 +19,4 @@ class PreferConvexError(Rule):
             if fn.visibility != "public" or fn.kind == "httpAction":
                 continue
             for e in events(fn, "throw_error"):
-                ctx.report(
-                    self,
-                    facts.path,
-                    e.span,
-                    f"`{fn.display_name}` throws a plain `Error`, whose message clients never see in production; "
-                    "throw `new ConvexError(…)` for errors meant for the user.",
-                )
+                ctx.report(self, facts.path, e.span, "plain_error", name=fn.display_name)

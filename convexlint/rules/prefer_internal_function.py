@@ -27,10 +27,4 @@ class PreferInternalFunction(Rule):
                 continue
             dotted = {".".join([*facts.module.split("/"), name]) for name in fn.export_names}
             if dotted & server and not dotted & client:
-                ctx.report(
-                    self,
-                    facts.path,
-                    fn.callee_span,
-                    f"`{fn.display_name}` ({kind_label(fn)}) is only called from server code; "
-                    "register it as internal and reference it through `internal.`.",
-                )
+                ctx.report(self, facts.path, fn.callee_span, "server_only", name=fn.display_name, kind=kind_label(fn))

@@ -53,10 +53,4 @@ class RequireAccessControl(Rule):
                 continue
             if any(project.calls_check_auth(owner, d.calls, pattern) for owner, d in project.customizations(facts, index)):
                 continue  # the custom registrar's customization calls an access check
-            ctx.report(
-                self,
-                facts.path,
-                fn.callee_span,
-                f"`{fn.display_name}` ({kind_label(fn)}) can be called by anyone and checks no identity; "
-                "call `ctx.auth.getUserIdentity()` or an access-check helper, or make it internal.",
-            )
+            ctx.report(self, facts.path, fn.callee_span, "no_access_check", name=fn.display_name, kind=kind_label(fn))

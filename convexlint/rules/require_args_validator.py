@@ -24,10 +24,4 @@ class RequireArgsValidator(Rule):
                 continue
             if ctx.options_for(self.id, facts.path)["ignore_unused_arguments"] and (fn.handler_params or 0) <= 1:
                 continue
-            ctx.report(
-                self,
-                facts.path,
-                fn.callee_span,
-                f"`{fn.display_name}` ({kind_label(fn)}) has no `args` validator; "
-                "add `args: { … }` (`args: {}` when it takes none).",
-            )
+            ctx.report(self, facts.path, fn.callee_span, "missing_args", name=fn.display_name, kind=kind_label(fn))

@@ -16,12 +16,9 @@ from convexlint.model.project import Project
 from convexlint.rules.base import ProjectContext, Rule
 
 
-def _message(call_text: str, ref_dotted: str) -> str:
-    internal = "internal." + ref_dotted.split(".", 1)[1] if "." in ref_dotted else "internal.…"
-    return (
-        f"`{call_text}` is given the public function `{ref_dotted}`; "
-        f"make the target internal and pass `{internal}` instead."
-    )
+def _internal(ref_dotted: str) -> str:
+    """The ``internal.`` reference to pass instead of ``api.<module>.<name>``."""
+    return "internal." + ref_dotted.split(".", 1)[1] if "." in ref_dotted else "internal.…"
 
 
 class RequireInternalReference(Rule):
@@ -34,7 +31,23 @@ class RequireInternalReference(Rule):
         for facts in project.files.values():
             for ref in facts.api_refs:
                 if ref.passed_to is not None and ref.root == "api" and ref.dotted not in client:
-                    ctx.report(self, facts.path, ref.span, _message(ref.passed_to, ref.dotted))
+                    ctx.report(
+                        self,
+                        facts.path,
+                        ref.span,
+                        "public_target",
+                        call=ref.passed_to,
+                        target=ref.dotted,
+                        internal=_internal(ref.dotted),
+                    )
             for cron in facts.crons:
                 if cron.ref is not None and cron.ref.root == "api" and cron.ref.dotted not in client:
-                    ctx.report(self, facts.path, cron.ref.span, _message(f"crons.{cron.method}", cron.ref.dotted))
+                    ctx.report(
+                        self,
+                        facts.path,
+                        cron.ref.span,
+                        "public_target",
+                        call=f"crons.{cron.method}",
+                        target=cron.ref.dotted,
+                        internal=_internal(cron.ref.dotted),
+                    )

@@ -8,6 +8,7 @@ A ``returns`` validator checks, at run time, what the function sends to clients.
 from __future__ import annotations
 
 from convexlint.model.project import Project
+from convexlint.rules._helpers import kind_label
 from convexlint.rules.base import ProjectContext, Rule
 
 
@@ -20,10 +21,4 @@ class RequireReturnsValidator(Rule):
                 continue
             if fn.has_returns is not False:  # present, or unknowable because of a spread
                 continue
-            ctx.report(
-                self,
-                facts.path,
-                fn.callee_span,
-                f"`{fn.display_name}` ({fn.visibility} {fn.kind}) has no `returns` validator; "
-                "add `returns: v.…` describing its result (`v.null()` when it returns nothing).",
-            )
+            ctx.report(self, facts.path, fn.callee_span, "missing_returns", name=fn.display_name, kind=kind_label(fn))

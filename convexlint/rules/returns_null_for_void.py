@@ -25,18 +25,6 @@ class ReturnsNullForVoid(Rule):
                 continue  # a stub that only throws never returns: its `returns` describes the intended value
             compact = "".join(fn.returns_text.split())
             if not fn.returns_value and compact not in _ACCEPTS_NULL and "v.null()" not in compact:
-                ctx.report(
-                    self,
-                    facts.path,
-                    fn.returns_span,
-                    f"`{fn.display_name}` never returns a value, so it returns `null`; "
-                    "declare `returns: v.null()`.",
-                )
+                ctx.report(self, facts.path, fn.returns_span, "missing_null", name=fn.display_name)
             elif compact == "v.null()" and fn.returns_non_null:
-                ctx.report(
-                    self,
-                    facts.path,
-                    fn.returns_span,
-                    f"`{fn.display_name}` declares `returns: v.null()` but returns a value; "
-                    "describe that value in `returns`.",
-                )
+                ctx.report(self, facts.path, fn.returns_span, "null_but_returns_value", name=fn.display_name)

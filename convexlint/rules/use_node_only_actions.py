@@ -17,10 +17,4 @@ class UseNodeOnlyActions(Rule):
     def check_project(self, project: Project, ctx: ProjectContext) -> None:
         for facts, fn in project.functions():
             if facts.use_node and fn.kind in ("query", "mutation"):
-                ctx.report(
-                    self,
-                    facts.path,
-                    fn.callee_span,
-                    f"`{fn.display_name}` ({kind_label(fn)}) is in a `\"use node\"` file, where only actions may be "
-                    "defined; move it to a file without `\"use node\"`.",
-                )
+                ctx.report(self, facts.path, fn.callee_span, "not_action", name=fn.display_name, kind=kind_label(fn))

@@ -65,5 +65,5 @@ class UseVIdForReferences(Rule):
         singular = field[:-1] if field.endswith(("Ids", "_ids")) else field  # userIds -> userId
         if table == owner or (target is not None and target.fields and (field in target.fields or singular in target.fields)):
             return  # the table stores this name itself (sessions.sessionId): an external key
-        want = f'v.id("{table}")' if not field.endswith(("Ids", "_ids")) else f'v.array(v.id("{table}"))'
-        ctx.report(self, path, span, f"`{field}` refers to `{table}` documents; validate it with `{want}` instead of a string.")
+        plural = field.endswith(("Ids", "_ids"))
+        ctx.report(self, path, span, "string_ids" if plural else "string_id", field=field, table=table)
