@@ -318,7 +318,9 @@ def resolve_binding(name: str, at: Node) -> tuple[str, Node | None] | None:
                 if found is not None:
                     return found
         if node.type in ("for_in_statement", "for_statement", "catch_clause"):
-            for child in node.named_children:
+            # The loop's or catch's own bindings; not `xs` in `for (const x of xs)`.
+            own = node.child_by_field_name("left") or node.child_by_field_name("initializer") or node.child_by_field_name("parameter")
+            for child in [own] if own is not None else node.named_children:
                 if child.type in ("identifier", "object_pattern", "array_pattern") and name in _pattern_names(child):
                     return ("let", None)
                 if child.type in ("lexical_declaration", "variable_declaration"):

@@ -3,8 +3,10 @@
 Source: S003 ("Can we avoid N+1 patterns?", "Batch fetch assignees to avoid N+1"). Each
 iteration waits for the previous read; start them together with ``Promise.all``.
 Not N+1: a read whose result is returned (``return await ctx.db.get(id)``: it runs at most
-once), and a loop over a literal list of constants (``for (const t of ["a", "b"])``: a fixed,
-small number of reads).
+once); a loop over a list written out in the code (``for (const t of ["a", "b"])``, or a
+``const`` bound to such an array literal, e.g. seed data: a fixed, small number of reads);
+and ``while``/``do`` loops, which iterate a condition, not a collection (a probe for a free
+slug, a cursor walk: each read depends on the previous one, so they cannot be batched).
 """
 
 from __future__ import annotations
@@ -12,9 +14,10 @@ from __future__ import annotations
 from tree_sitter import Node
 
 from convexlint.rules.base import FileContext, Rule
-from convexlint.syntax import FUNCTION_TYPES, call_arguments, unwrap
+from convexlint.syntax import FUNCTION_TYPES, call_arguments, resolve_binding, text, unwrap
 
-_LOOPS = frozenset({"for_statement", "for_in_statement", "while_statement", "do_statement"})
+_LOOPS = frozenset({"for_statement", "for_in_statement"})
+_CONDITION_LOOPS = frozenset({"while_statement", "do_statement"})
 
 
 class NoNPlusOne(Rule):
@@ -33,6 +36,8 @@ class NoNPlusOne(Rule):
                 awaited = True
             if n.type == "return_statement":
                 return  # the loop ends with this read: it runs once
+            if n.type in _CONDITION_LOOPS:
+                return  # each read decides whether the next one happens: nothing to batch
             if n.type in _LOOPS:
                 if _over_constants(n):
                     return
@@ -47,13 +52,22 @@ _CONSTANTS = frozenset({"string", "number", "true", "false", "null"})
 
 
 def _over_constants(loop: Node) -> bool:
-    """``for (const x of ["a", "b"])`` or ``of new Set([1, 2])``: a literal list of constants."""
+    """A loop over a list written out in the code: ``for (const x of ["a", "b"])``,
+    ``of new Set([1, 2])``, or ``of SEED`` where ``const SEED = [{…}, {…}]`` (a non-empty
+    array literal without spreads; an empty one is an accumulator filled at run time)."""
     if loop.type != "for_in_statement":
         return False
     right = unwrap(loop.child_by_field_name("right"))
     if right is not None and right.type == "new_expression":
         args = call_arguments(right)
         right = unwrap(args[0]) if len(args) == 1 else None
+    if right is not None and right.type == "identifier":
+        bound = resolve_binding(text(right), right)
+        right = unwrap(bound[1]) if bound is not None and bound[0] == "const" else None
+        if right is not None and right.type == "array":
+            items = [c for c in right.named_children if c.type != "comment"]
+            return bool(items) and not any(c.type == "spread_element" for c in items)
+        return False
     if right is None or right.type != "array":
         return False
     items = [c for c in right.named_children if c.type != "comment"]
