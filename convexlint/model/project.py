@@ -154,9 +154,10 @@ class Project:
         for facts, _index, fn in self.indexed_functions():
             yield facts, fn
 
-    def preflight_covers(self, path: str | None, prefix: str | None) -> bool:
+    def preflight_covers(self, path: str | None, prefix: str | None, *, exact: bool = False) -> bool:
         """Whether an ``OPTIONS`` route of this project answers requests to a route with
-        this ``path`` (or ``pathPrefix``): same path, or a prefix that contains it."""
+        this ``path`` (or ``pathPrefix``): same path, or a prefix that contains it
+        (with ``exact``, only an ``OPTIONS`` route for the same path or prefix)."""
         if self._preflight is None:
             options = [r for _, r in self.routes() if r.method == "OPTIONS"]
             self._preflight = (
@@ -164,6 +165,8 @@ class Project:
                 tuple(r.path_prefix for r in options if r.path_prefix is not None),
             )
         paths, prefixes = self._preflight
+        if exact:
+            return (path is not None and path in paths) or (prefix is not None and prefix in prefixes)
         if path is not None:
             return path in paths or any(path.startswith(p) for p in prefixes)
         if prefix is not None:
@@ -194,7 +197,9 @@ class Project:
 
         - ``"options"``: the route itself answers preflights;
         - ``"client"``: client code requests its path from the site URL;
-        - ``"preflight"``: an ``OPTIONS`` route covers its path;
+        - ``"preflight"``: an ``OPTIONS`` route covers its path; for ``GET``/``HEAD`` only
+          one for the same path (a simple ``GET`` is never preflighted, so a catch-all
+          ``OPTIONS`` route says nothing about who reads it);
         - ``"cors"``: another response of its handler sends ``Access-Control-Allow-Origin``.
 
         The last two are weaker than a webhook's shape: a handler that verifies its sender
@@ -207,7 +212,7 @@ class Project:
         where = route.path if route.path is not None else route.path_prefix
         if any(e.kind == "sender_check" for e in fn.events) or (where is not None and "webhook" in where.lower()):
             return None
-        if self.preflight_covers(route.path, route.path_prefix):
+        if self.preflight_covers(route.path, route.path_prefix, exact=route.method in ("GET", "HEAD")):
             return "preflight"
         if any(r.cors == "yes" for r in fn.responses):
             return "cors"

@@ -4,13 +4,16 @@ Source: S002's CRITICAL pattern "CORS Headers for HTTP Endpoints" - every respon
 (success, error, OPTIONS) of an endpoint accessed from browsers must carry
 ``Access-Control-Allow-Origin`` or browsers block it. A route is browser-facing on evidence:
 client code requesting its path from the site URL (``${VITE_CONVEX_SITE_URL}/api/x``), an
-``OPTIONS`` route for its path or a prefix of it, or a CORS header on another response of
-the same handler (the classic bug: the error path without it); the last two do not count
+``OPTIONS`` route for its path or a prefix of it (for ``GET``, its own path only), or a
+CORS header on another response of the same handler (the classic bug: the error path
+without it); the last two do not count
 for a webhook-shaped handler (it verifies a signature or a ``process.env`` secret, or its
 path says ``webhook``). Option ``assume_browser`` makes every route browser-facing. Without
 evidence (webhooks, server-to-server relays) the rule is silent; see
 ``Project.browser_evidence``.
-Routes registered on a convex-helpers ``corsRouter`` are covered by the router. Only
+Routes registered on a convex-helpers ``corsRouter`` are covered by the router; an
+``OPTIONS`` handler that sends the header on some reply answers preflights, and its other
+replies serve OPTIONS requests that are not CORS requests. Only
 responses the model can prove lack the header are reported (``cors == "no"``); headers
 from parameters or other modules are left alone rather than guessed.
 """
@@ -47,6 +50,8 @@ class HttpActionCors(Rule):
             target_facts, fn = target
             if not ctx.options_for(self.id, facts.path)["assume_browser"] and project.browser_evidence(route, fn) is None:
                 continue  # no evidence a browser calls it: webhooks and server-to-server relays need no CORS
+            if route.method == "OPTIONS" and any(r.cors == "yes" for r in fn.responses):
+                continue  # it answers preflights; its other replies serve OPTIONS requests that are not CORS
             label = route_label(route.method, route.path, route.path_prefix)
             for response in fn.responses:
                 if response.cors == "no":
