@@ -11,6 +11,7 @@ functions directory form a ``Project`` whose ``functions_dir`` is None.
 from __future__ import annotations
 
 import posixpath
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -43,6 +44,7 @@ class Resolution(NamedTuple):
 
 _EXTENSIONS = (".ts", ".tsx", ".js", ".jsx", ".mts", ".cts")
 _MAX_HOPS = 12
+_V_ID = re.compile(r"\bv\.id\(\s*[\"'`]([^\"'`]+)[\"'`]\s*\)")
 
 
 @dataclass
@@ -65,6 +67,7 @@ class Project:
     _schema: SchemaFact | None = None
     _site_requests: frozenset[str] | None = None
     _preflight: tuple[frozenset[str], tuple[str, ...]] | None = None  # OPTIONS routes' paths and prefixes
+    _id_uses: dict[str, frozenset[str]] | None = None
 
     # -- schema --------------------------------------------------------------------------
 
@@ -146,6 +149,27 @@ class Project:
     def tables(self) -> dict[str, TableFact]:
         schema = self.schema
         return {t.name: t for t in schema.tables} if schema is not None else {}
+
+    def id_uses(self) -> dict[str, frozenset[str]]:
+        """Names whose values the server code uses as document ids, each with the tables
+        those uses name (``""`` for a use that names none): ``{"userId": {"users", ""}}``.
+        From every server file's ``id_uses`` (see ``extract.ids``), and from the fields of
+        the schema and of functions' ``args`` validated with ``v.id("t")`` under that name."""
+        if self._id_uses is None:
+            found: dict[str, set[str]] = {}
+            for f in self.files.values():
+                for name, table, _offset in f.id_uses:
+                    found.setdefault(name, set()).add(table)
+            validated: list[tuple[str, str]] = []
+            for table in self.tables().values():
+                validated += (table.fields or {}).items()
+            for _facts, fn in self.functions():
+                validated += fn.args_fields.items()
+            for name, validator in validated:
+                for table in _V_ID.findall(validator):
+                    found.setdefault(name, set()).add(table)
+            self._id_uses = {name: frozenset(tables) for name, tables in found.items()}
+        return self._id_uses
 
     # -- functions and routes ------------------------------------------------------------
 

@@ -1,10 +1,15 @@
 """use-v-id-for-references: a ``…Id`` field validated as ``v.string()``.
 
 Source: S000 ALWAYS ("Use v.id("tableName") for document references"). Only when the
-name's stem matches a table the schema defines (``userId`` -> ``users``), so external ids
-such as ``clerkId`` or ``stripeCustomerId`` stay silent, and so do names the matched table
-stores itself (``sessions.sessionId`` is a client-made key, not a document id; also in the
-plural, ``sessionIds``), and the arguments of a function that calls ``ctx.db.normalizeId``
+name's stem matches a table the schema defines (``userId`` -> ``users``) *and* the project
+uses values of that name as document ids of that table: they reach
+``ctx.db.get/patch/replace/delete``, are cast ``as Id<"users">``, are compared with or
+stored from a document's ``_id`` (``extract.ids``). For a schema field, such a use anywhere
+in the server code counts, and so does another field or argument of that name validated
+with ``v.id`` (``Project.id_uses``); for an argument, only a use in its own handler. A name that merely shares a table's name (a ``chatId``
+from an external service, a Clerk ``userId``) has no such use and stays silent; so do names
+the matched table stores itself (``sessions.sessionId`` is a client-made key; also in the
+plural, ``sessionIds``) and the arguments of a function that calls ``ctx.db.normalizeId``
 (a string id checked on purpose).
 """
 
@@ -46,16 +51,27 @@ class UseVIdForReferences(Rule):
             return
         tables = set(tables_by_name)
         self._tables = tables_by_name
+        # A stored field: values of its name anywhere in the server code are evidence.
+        project_uses = project.id_uses()
         for table in tables_by_name.values():
             for field, validator in (table.fields or {}).items():
-                self._check(ctx, table.path, field, validator, table.field_spans.get(field), tables, table.name)
+                self._check(ctx, table.path, field, validator, table.field_spans.get(field), tables, project_uses, table.name)
         for facts, fn in project.functions():
             if any(e.detail == "normalizeId" for e in fn.events):
                 continue  # ctx.db.normalizeId(table, s): a string id, validated on purpose
+            if not fn.args_fields or fn.handler_span is None:
+                continue
+            # An argument: only what its own handler does with it (another function's
+            # `chatId` may be a document id while this one is a client-made key).
+            start, end = fn.handler_span.start_byte, fn.handler_span.end_byte
+            own: dict[str, set[str]] = {}
+            for name, table_name, offset in facts.id_uses:
+                if start <= offset < end:
+                    own.setdefault(name, set()).add(table_name)
             for field, validator in fn.args_fields.items():
-                self._check(ctx, facts.path, field, validator, fn.args_field_spans.get(field), tables)
+                self._check(ctx, facts.path, field, validator, fn.args_field_spans.get(field), tables, own)
 
-    def _check(self, ctx, path, field, validator, span, tables, owner: str | None = None) -> None:
+    def _check(self, ctx, path, field, validator, span, tables, evidence, owner: str | None = None) -> None:
         if span is None:
             return
         table = table_for(field, tables)
@@ -65,5 +81,7 @@ class UseVIdForReferences(Rule):
         singular = field[:-1] if field.endswith(("Ids", "_ids")) else field  # userIds -> userId
         if table == owner or (target is not None and target.fields and (field in target.fields or singular in target.fields)):
             return  # the table stores this name itself (sessions.sessionId): an external key
+        if not any(table in found or "" in found for found in (evidence.get(field, ()), evidence.get(singular, ()))):
+            return  # nothing uses such a value as a document id: maybe an external service's id
         plural = field.endswith(("Ids", "_ids"))
         ctx.report(self, path, span, "string_ids" if plural else "string_id", field=field, table=table)

@@ -17,6 +17,7 @@ from convexlint.model.extract.crons import read_cron
 from convexlint.model.extract.files import declares_generated, is_entry_point, is_test_file
 from convexlint.model.extract.functions import add_function, read_helpers
 from convexlint.model.extract.http import link_route_handlers, read_route, read_site_requests
+from convexlint.model.extract.ids import read_id_uses
 from convexlint.model.extract.modules import named_value_imports, read_aliases, read_module_level, read_schema_uses
 from convexlint.model.extract.references import read_all_references, read_api_refs, read_process_env
 from convexlint.model.extract.registrars import (
@@ -136,4 +137,5 @@ def collect(scan: FileScan) -> FileFacts:
     read_helpers(scan)
     read_schema_uses(scan)
     read_process_env(scan)
+    read_id_uses(scan)
     return facts
