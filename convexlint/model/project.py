@@ -47,6 +47,17 @@ _MAX_HOPS = 12
 _V_ID = re.compile(r"\bv\.id\(\s*[\"'`]([^\"'`]+)[\"'`]\s*\)")
 
 
+def _covers(options: list[RouteFact], path: str | None, prefix: str | None, *, exact: bool) -> bool:
+    """Whether one of the ``OPTIONS`` routes serves ``path`` (or ``prefix``): the same path
+    or prefix, or (unless ``exact``) a prefix containing it."""
+    for r in options:
+        if path is not None and (r.path == path or (not exact and r.path_prefix is not None and path.startswith(r.path_prefix))):
+            return True
+        if prefix is not None and r.path_prefix is not None and (r.path_prefix == prefix or (not exact and prefix.startswith(r.path_prefix))):
+            return True
+    return False
+
+
 @dataclass
 class Project:
     """One functions directory (``functions_dir`` relative to the working directory)."""
@@ -66,7 +77,8 @@ class Project:
     _defs: dict[tuple[str, int], tuple[tuple[str, str], ...]] = field(default_factory=dict)
     _schema: SchemaFact | None = None
     _site_requests: frozenset[str] | None = None
-    _preflight: tuple[frozenset[str], tuple[str, ...]] | None = None  # OPTIONS routes' paths and prefixes
+    _options: list[RouteFact] | None = None  # every OPTIONS route
+    _preflight: list[RouteFact] | None = None  # OPTIONS routes that are evidence (see _preflight_evidence)
     _id_uses: dict[str, frozenset[str]] | None = None
 
     # -- schema --------------------------------------------------------------------------
@@ -178,24 +190,28 @@ class Project:
         for facts, _index, fn in self.indexed_functions():
             yield facts, fn
 
-    def preflight_covers(self, path: str | None, prefix: str | None, *, exact: bool = False) -> bool:
+    def preflight_covers(self, path: str | None, prefix: str | None) -> bool:
         """Whether an ``OPTIONS`` route of this project answers requests to a route with
-        this ``path`` (or ``pathPrefix``): same path, or a prefix that contains it
-        (with ``exact``, only an ``OPTIONS`` route for the same path or prefix)."""
+        this ``path`` (or ``pathPrefix``): same path, or a prefix that contains it."""
+        if self._options is None:
+            self._options = [r for _, r in self.routes() if r.method == "OPTIONS"]
+        return _covers(self._options, path, prefix, exact=False)
+
+    def _preflight_evidence(self, route: RouteFact) -> bool:
+        """Whether an ``OPTIONS`` route says browsers call ``route``: one for its path or a
+        prefix of it (for ``GET``/``HEAD`` only its own path: a simple ``GET`` is never
+        preflighted). A catch-all ``pathPrefix: "/"`` says nothing about any one route, and
+        an ``OPTIONS`` handler that never sends the header is a method test, not CORS."""
         if self._preflight is None:
-            options = [r for _, r in self.routes() if r.method == "OPTIONS"]
-            self._preflight = (
-                frozenset(r.path for r in options if r.path is not None),
-                tuple(r.path_prefix for r in options if r.path_prefix is not None),
-            )
-        paths, prefixes = self._preflight
-        if exact:
-            return (path is not None and path in paths) or (prefix is not None and prefix in prefixes)
-        if path is not None:
-            return path in paths or any(path.startswith(p) for p in prefixes)
-        if prefix is not None:
-            return any(prefix.startswith(p) for p in prefixes)
-        return False
+            self._preflight = [
+                r for f, r in self.routes() if r.method == "OPTIONS" and r.path_prefix != "/" and not self._never_cors(f, r)
+            ]
+        return _covers(self._preflight, route.path, route.path_prefix, exact=route.method in ("GET", "HEAD"))
+
+    def _never_cors(self, facts: FileFacts, route: RouteFact) -> bool:
+        """Whether every response of the route's handler certainly lacks the CORS header."""
+        target = self.route_handler(facts, route)
+        return target is not None and bool(target[1].responses) and all(r.cors == "no" for r in target[1].responses)
 
     def site_requests(self) -> frozenset[str]:
         """Paths the project's client code requests from the site URL (see
@@ -221,9 +237,8 @@ class Project:
 
         - ``"options"``: the route itself answers preflights;
         - ``"client"``: client code requests its path from the site URL;
-        - ``"preflight"``: an ``OPTIONS`` route covers its path; for ``GET``/``HEAD`` only
-          one for the same path (a simple ``GET`` is never preflighted, so a catch-all
-          ``OPTIONS`` route says nothing about who reads it);
+        - ``"preflight"``: an ``OPTIONS`` route that sends CORS headers covers its path
+          (see ``_preflight_evidence``: not a catch-all ``/``; for ``GET`` its own path);
         - ``"cors"``: another response of its handler sends ``Access-Control-Allow-Origin``.
 
         The last two are weaker than a webhook's shape: a handler that verifies its sender
@@ -236,7 +251,7 @@ class Project:
         where = route.path if route.path is not None else route.path_prefix
         if any(e.kind == "sender_check" for e in fn.events) or (where is not None and "webhook" in where.lower()):
             return None
-        if self.preflight_covers(route.path, route.path_prefix, exact=route.method in ("GET", "HEAD")):
+        if self._preflight_evidence(route):
             return "preflight"
         if any(r.cors == "yes" for r in fn.responses):
             return "cors"

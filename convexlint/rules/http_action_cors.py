@@ -11,9 +11,10 @@ for a webhook-shaped handler (it verifies a signature or a ``process.env`` secre
 path says ``webhook``). Option ``assume_browser`` makes every route browser-facing. Without
 evidence (webhooks, server-to-server relays) the rule is silent; see
 ``Project.browser_evidence``.
-Routes registered on a convex-helpers ``corsRouter`` are covered by the router; an
-``OPTIONS`` handler that sends the header on some reply answers preflights, and its other
-replies serve OPTIONS requests that are not CORS requests. Only
+Routes registered on a convex-helpers ``corsRouter`` are covered by the router; ``OPTIONS``
+routes are not checked (a preflight handler's reply to a request that is not a CORS
+preflight needs no header, and a shared error wrapper's ``catch`` is reported on the route
+that can fail). Only
 responses the model can prove lack the header are reported (``cors == "no"``); headers
 from parameters or other modules are left alone rather than guessed.
 """
@@ -50,8 +51,8 @@ class HttpActionCors(Rule):
             target_facts, fn = target
             if not ctx.options_for(self.id, facts.path)["assume_browser"] and project.browser_evidence(route, fn) is None:
                 continue  # no evidence a browser calls it: webhooks and server-to-server relays need no CORS
-            if route.method == "OPTIONS" and any(r.cors == "yes" for r in fn.responses):
-                continue  # it answers preflights; its other replies serve OPTIONS requests that are not CORS
+            if route.method == "OPTIONS":
+                continue  # its replies to CORS preflights are http-options-preflight's; others need no header
             label = route_label(route.method, route.path, route.path_prefix)
             for response in fn.responses:
                 if response.cors == "no":

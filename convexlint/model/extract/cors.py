@@ -74,10 +74,12 @@ def _resolve_function(node: Node) -> Node | None:
     return None
 
 
-def _mentions_cors_mutation(name: str, scope: Node) -> bool:
+def _mentions_cors_mutation(name: str, scope: Node) -> str | None:
     """``name.set("Access-Control-Allow-Origin", ...)`` / ``name.headers.set(...)`` /
-    ``append``, or ``name["Access-Control-Allow-Origin"] = …`` (also conditionally: a
-    header that may be present is not reported), anywhere in ``scope``."""
+    ``append``, ``name["Access-Control-Allow-Origin"] = …``, or ``Object.assign(name, …)``
+    copying in headers from elsewhere, anywhere in ``scope``: ``"yes"`` for the header set
+    by name (also conditionally: a header that may be present is not reported),
+    ``"unknown"`` for ``Object.assign`` (it may copy the header in); else None."""
     for n in iter_descendants(scope):
         if n.type == "assignment_expression":
             left = n.child_by_field_name("left")
@@ -85,11 +87,18 @@ def _mentions_cors_mutation(name: str, scope: Node) -> bool:
                 obj = unwrap(left.child_by_field_name("object"))
                 index = left.child_by_field_name("index")
                 if obj is not None and obj.type == "identifier" and text(obj) == name and (static_string_value(index) or "").lower() == CORS_HEADER:
-                    return True
+                    return "yes"
             continue
         if n.type != "call_expression":
             continue
         method, recv = callee_method(n)
+        if method == "assign" and recv is not None and text(unwrap(recv)) == "Object":
+            # Object.assign(name, cors(request)): whatever it copies in may be the header.
+            args = call_arguments(n)
+            target = unwrap(args[0]) if args else None
+            if target is not None and target.type == "identifier" and text(target) == name and len(args) > 1:
+                return "unknown"
+            continue
         if method not in ("set", "append"):
             continue
         recv = unwrap(recv)
@@ -105,8 +114,8 @@ def _mentions_cors_mutation(name: str, scope: Node) -> bool:
             continue
         args = call_arguments(n)
         if args and (static_string_value(args[0]) or "").lower() == CORS_HEADER:
-            return True
-    return False
+            return "yes"
+    return None
 
 
 def _scope_of(node: Node) -> Node:
@@ -146,8 +155,7 @@ def headers_status(node: Node | None, depth: int = 0) -> str:
             return "unknown"
         status = headers_status(value, depth + 1) if value is not None else "unknown"
         if status != "yes":
-            if _mentions_cors_mutation(text(node), _scope_of(node)):
-                return "yes"
+            return _mentions_cors_mutation(text(node), _scope_of(node)) or status
         return status
     if t == "new_expression":
         ctor = node.child_by_field_name("constructor")
@@ -195,8 +203,7 @@ def _init_status(init: Node | None, depth: int) -> str:
                 return "unknown"
             status = headers_status(found[1], depth + 1)
             if status != "yes":
-                if _mentions_cors_mutation(text(value), _scope_of(value)):
-                    return "yes"
+                return _mentions_cors_mutation(text(value), _scope_of(value)) or status
             return status
         return headers_status(value, depth + 1)
     return "unknown" if has_unknown else "no"
@@ -230,9 +237,8 @@ def response_status(node: Node | None, depth: int = 0) -> str:
         found = resolve_binding(text(node), node)
         if found is None or found[0] not in ("const", "let", "var") or found[1] is None:
             return "unknown"
-        if _mentions_cors_mutation(text(node), _scope_of(node)):
-            return "yes"
-        return response_status(found[1], depth + 1)
+        mutated = _mentions_cors_mutation(text(node), _scope_of(node))
+        return mutated if mutated is not None else response_status(found[1], depth + 1)
     if t == "ternary_expression":
         return _combine(
             [response_status(node.child_by_field_name(k), depth + 1) for k in ("consequence", "alternative")]
