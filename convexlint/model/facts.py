@@ -339,7 +339,7 @@ class FileFacts:
     #: Client code: paths it requests from the deployment's site URL (``/api/chat``; a
     #: trailing ``*`` marks a prefix followed by a dynamic part). See ``read_site_requests``.
     site_requests: list[str] = field(default_factory=list)
-    #: Server code: names whose values it uses as document ids, with the table the use
-    #: names or ``""`` and the use's byte offset (``ctx.db.get(args.userId)`` ->
-    #: ``("userId", "", 812)``). See ``extract.ids``.
-    id_uses: list[tuple[str, str, int]] = field(default_factory=list)
+    #: Server code: names whose values it uses as document ids (or as text), with the
+    #: table the use names or ``""``, the use's byte offset and its kind
+    #: (``ctx.db.get(args.userId)`` -> ``("userId", "", 812, "value")``). See ``extract.ids``.
+    id_uses: list[tuple[str, str, int, str]] = field(default_factory=list)

@@ -165,13 +165,19 @@ class Project:
     def id_uses(self) -> dict[str, frozenset[str]]:
         """Names whose values the server code uses as document ids, each with the tables
         those uses name (``""`` for a use that names none): ``{"userId": {"users", ""}}``.
-        From every server file's ``id_uses`` (see ``extract.ids``), and from the fields of
-        the schema and of functions' ``args`` validated with ``v.id("t")`` under that name."""
+        From every server file's ``id_uses`` (see ``extract.ids``; value and field uses),
+        and from the fields of the schema and of functions' ``args`` validated with
+        ``v.id("t")`` under that name. A name the code also treats as text
+        (``.startsWith``, ``.split``) maps to ``{"text"}`` alone."""
         if self._id_uses is None:
             found: dict[str, set[str]] = {}
+            text_names: set[str] = set()
             for f in self.files.values():
-                for name, table, _offset in f.id_uses:
-                    found.setdefault(name, set()).add(table)
+                for name, table, _offset, kind in f.id_uses:
+                    if kind == "text":
+                        text_names.add(name)
+                    else:
+                        found.setdefault(name, set()).add(table)
             validated: list[tuple[str, str]] = []
             for table in self.tables().values():
                 validated += (table.fields or {}).items()
@@ -180,6 +186,7 @@ class Project:
             for name, validator in validated:
                 for table in _V_ID.findall(validator):
                     found.setdefault(name, set()).add(table)
+            found.update({name: {"text"} for name in text_names})
             self._id_uses = {name: frozenset(tables) for name, tables in found.items()}
         return self._id_uses
 

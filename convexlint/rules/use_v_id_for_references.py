@@ -6,7 +6,9 @@ uses values of that name as document ids of that table: they reach
 ``ctx.db.get/patch/replace/delete``, are cast ``as Id<"users">``, are compared with or
 stored from a document's ``_id`` (``extract.ids``). For a schema field, such a use anywhere
 in the server code counts, and so does another field or argument of that name validated
-with ``v.id`` (``Project.id_uses``); for an argument, only a use in its own handler. A name that merely shares a table's name (a ``chatId``
+with ``v.id`` (``Project.id_uses``); for an argument, only a use of the value in its own
+handler. A name the code treats as text (``.startsWith``, ``.split``) is not an id, and a
+component's schema fields are left alone (they often hold the installing app's ids). A name that merely shares a table's name (a ``chatId``
 from an external service, a Clerk ``userId``) has no such use and stays silent; so do names
 the matched table stores itself (``sessions.sessionId`` is a client-made key; also in the
 plural, ``sessionIds``) and the arguments of a function that calls ``ctx.db.normalizeId``
@@ -51,8 +53,10 @@ class UseVIdForReferences(Rule):
             return
         tables = set(tables_by_name)
         self._tables = tables_by_name
-        # A stored field: values of its name anywhere in the server code are evidence.
-        project_uses = project.id_uses()
+        # A stored field: values of its name anywhere in the server code are evidence. Not
+        # in a component: its string fields often hold the installing app's ids, which a
+        # component cannot validate with v.id.
+        project_uses = project.id_uses() if not project.is_component else {}
         for table in tables_by_name.values():
             for field, validator in (table.fields or {}).items():
                 self._check(ctx, table.path, field, validator, table.field_spans.get(field), tables, project_uses, table.name)
@@ -65,9 +69,15 @@ class UseVIdForReferences(Rule):
             # `chatId` may be a document id while this one is a client-made key).
             start, end = fn.handler_span.start_byte, fn.handler_span.end_byte
             own: dict[str, set[str]] = {}
-            for name, table_name, offset in facts.id_uses:
+            text_names = set()
+            for name, table_name, offset, kind in facts.id_uses:
                 if start <= offset < end:
-                    own.setdefault(name, set()).add(table_name)
+                    if kind == "value":
+                        own.setdefault(name, set()).add(table_name)
+                    elif kind == "text":
+                        text_names.add(name)  # parsed as text (`custom:slug:id`): not an id
+            for name in text_names:
+                own.pop(name, None)
             for field, validator in fn.args_fields.items():
                 self._check(ctx, facts.path, field, validator, fn.args_field_spans.get(field), tables, own)
 

@@ -7,12 +7,20 @@ stored from one (``{ userId: user._id }``) or matched against one in an index ra
 filter (``q.eq("userId", user._id)``). A name the project only ever treats as text (a
 Clerk ``userId``, a Discord ``serverId``) has no such use.
 
-Each use is recorded as ``(name, table, offset)``: ``name`` is the identifier or the last
-property of the expression (``args.userId`` -> ``userId``; ``{ userId }`` destructured ->
-``userId``), ``table`` the table the use names (``ctx.db.get("users", id)``,
-``Id<"users">``) or ``""`` when it names none, ``offset`` the use's 0-based byte offset
-(so a rule can ask which function it is in). Expressions of any other shape (calls,
-``a[b]``) are not followed.
+Each use is recorded as ``(name, table, offset, kind)``: ``name`` is the identifier or the
+last property of the expression (``args.userId`` -> ``userId``; ``{ userId }``
+destructured -> ``userId``), ``table`` the table the use names (``ctx.db.get("users",
+id)``, ``Id<"users">``) or ``""`` when it names none, ``offset`` the use's 0-based byte
+offset (so a rule can ask which function it is in), and ``kind``:
+
+- ``"value"``: the value itself is used as an id (a ``ctx.db`` call, a cast, an ``_id``
+  comparison);
+- ``"field"``: a stored field of that name receives an id (``{ userId: user._id }``,
+  ``q.eq("userId", user._id)``): evidence about the field, not about a variable;
+- ``"text"``: the value is treated as text (``postId.startsWith("custom:")``,
+  ``.split(":")``): ids are opaque, so a name used so holds something else.
+
+Expressions of any other shape (calls, ``a[b]``) are not followed.
 """
 
 from __future__ import annotations
@@ -29,6 +37,8 @@ _ID_METHODS = ("get", "patch", "replace", "delete")
 _CAST = re.compile(rb"\bas\s+Id\s*<")
 _DOC_ID = re.compile(rb"\._id\b")
 _EQUALITY = frozenset({"===", "!==", "==", "!="})
+#: String methods no array has: a value they are called on is text.
+_TEXT_METHODS = ("startsWith", "endsWith", "split", "substring", "toLowerCase", "toUpperCase", "trim", "match", "replace", "padStart", "charAt")
 
 
 def _name(node: Node | None) -> str | None:
@@ -47,7 +57,7 @@ def _name(node: Node | None) -> str | None:
 
 def read_id_uses(scan: FileScan) -> None:
     """Fill ``scan.facts.id_uses`` (see the module docstring)."""
-    uses: set[tuple[str, str, int]] = set()
+    uses: set[tuple[str, str, int, str]] = set()
     for call, callee in scan.named_calls(_ID_METHODS, member=True):
         path = scan.member_path(callee)
         if not path or len(path) < 2 or path[-2] != "db":
@@ -58,7 +68,11 @@ def read_id_uses(scan: FileScan) -> None:
         target = args[1] if table is not None and len(args) > 1 else (args[0] if args and table is None else None)
         name = _name(target)
         if name is not None:
-            uses.add((name, table or "", call.start_byte))
+            uses.add((name, table or "", call.start_byte, "value"))
+    for call, callee in scan.named_calls(_TEXT_METHODS, member=True):
+        name = _name(callee.child_by_field_name("object"))
+        if name is not None:
+            uses.add((name, "", call.start_byte, "text"))
     data = scan.source.data
     root = scan.source.tree.root_node
     for m in _CAST.finditer(data):
@@ -74,7 +88,7 @@ def read_id_uses(scan: FileScan) -> None:
             continue
         type_args = type_node.child_by_field_name("type_arguments")
         literal = next((c for c in type_args.named_children if c.type == "literal_type"), None) if type_args is not None else None
-        uses.add((name, text(literal).strip("\"'`") if literal is not None else "", node.start_byte))
+        uses.add((name, text(literal).strip("\"'`") if literal is not None else "", node.start_byte, "value"))
     for m in _DOC_ID.finditer(data):
         node = root.descendant_for_byte_range(m.start() + 1, m.end())
         member = node.parent if node is not None else None
@@ -88,17 +102,19 @@ def read_id_uses(scan: FileScan) -> None:
         if parent.type == "binary_expression" and text(parent.child_by_field_name("operator")) in _EQUALITY:
             left, right = parent.child_by_field_name("left"), parent.child_by_field_name("right")
             other = right if left is not None and left.id == member.id else left
-            name = _name(other)
+            name, kind = _name(other), "value"
         elif parent.type == "pair" and parent.child_by_field_name("value") is not None and parent.child_by_field_name("value").id == member.id:
             key = parent.child_by_field_name("key")
             name = text(key) if key is not None and key.type == "property_identifier" else None
+            kind = "field"
         elif parent.type == "arguments" and parent.parent is not None and parent.parent.type == "call_expression":
             # q.eq("userId", user._id) in an index range or filter: the field holds ids.
             method, _recv = scan.callee_method(parent.parent)
             args = call_arguments(parent.parent)
             name = static_string_value(args[0]) if method == "eq" and len(args) == 2 and args[1].id == member.id else None
+            kind = "field"
         else:
             name = None
         if name is not None and name != "_id":
-            uses.add((name, "", member.start_byte))
+            uses.add((name, "", member.start_byte, kind))
     scan.facts.id_uses = sorted(uses)
