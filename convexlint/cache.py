@@ -45,9 +45,10 @@ def fingerprint(*parts: Any) -> str:
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def entry_key(digest: str, rel: str, functions_dir: str | None, is_server: bool) -> str:
-    """The key of one file's outcome: its content digest and how it was linted."""
-    return hashlib.sha256(f"{digest}\0{rel}\0{functions_dir}\0{is_server}".encode()).hexdigest()
+def entry_key(digest: str, rel: str, functions_dir: str | None, is_server: bool, extra: str = "") -> str:
+    """The key of one file's outcome: its content digest and how it was linted (``extra``:
+    anything else its facts depend on, e.g. how a client file's imports resolve)."""
+    return hashlib.sha256(f"{digest}\0{rel}\0{functions_dir}\0{is_server}\0{extra}".encode()).hexdigest()
 
 
 class Cache:

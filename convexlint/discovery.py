@@ -24,12 +24,14 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pathspec
 
-from convexlint.parsing import LINTABLE_SUFFIXES
+from convexlint.parsing import COMPONENT_SUFFIXES, LINTABLE_SUFFIXES
+from convexlint.workspace import api_specifiers, import_specifiers, workspace_root
 
 ALWAYS_SKIPPED = frozenset({"node_modules", "_generated", ".git", ".hg", ".svn"})
 #: Build output folders skipped when looking for client code around a functions directory.
@@ -342,8 +344,10 @@ def project_root(functions_dir: Path) -> Path:
     return functions_dir.parent
 
 
-def client_files(root: Path, functions_dirs: set[Path], ignorer: _Ignorer) -> list[Path]:
-    """Lintable files under ``root`` outside every functions directory (client code)."""
+def client_files(root: Path, functions_dirs: set[Path], ignorer: _Ignorer, *, components: bool = False) -> list[Path]:
+    """Lintable files under ``root`` outside every functions directory (client code);
+    with ``components``, also ``.vue``/``.svelte``/``.astro`` files (read for their
+    ``<script>`` blocks, never reported)."""
     out = []
     for here, dirnames, files in _walk(root, ignorer):
         dirnames[:] = [d for d in dirnames if d not in CLIENT_SKIPPED and here / d not in functions_dirs]
@@ -351,9 +355,34 @@ def client_files(root: Path, functions_dirs: set[Path], ignorer: _Ignorer) -> li
             continue
         for f in files:
             p = here / f
-            if _is_lintable(f) and not ignorer.ignored(p, False):
+            if (_is_lintable(f) or (components and f.endswith(COMPONENT_SUFFIXES))) and not ignorer.ignored(p, False):
                 out.append(p)
     return out
+
+
+#: Larger files are not searched for imports of the API (a bundle, a data dump).
+_MAX_SEARCHED = 1 << 20
+
+
+def workspace_client_files(workspace: Path, functions_dirs: list[Path], skip: set[Path], ignorer: _Ignorer) -> Iterator[tuple[Path, Path]]:
+    """Client code elsewhere in a monorepo (``workspace.workspace_root``) that imports one
+    of ``functions_dirs``' generated ``api`` (``workspace.api_specifiers``), as ``(file,
+    functions dir)``, outside the folders in ``skip`` (functions directories and project
+    roots already read). The workspace is walked once and each file read once."""
+    for path in client_files(workspace, skip, ignorer, components=True):
+        try:
+            if not path.is_file() or path.stat().st_size > _MAX_SEARCHED:
+                continue
+            data = path.read_bytes()
+        except OSError:
+            continue
+        specs = import_specifiers(data) if b"api" in data else frozenset()
+        if not specs:
+            continue
+        for fd in functions_dirs:
+            if api_specifiers(path, data, fd, specs):
+                yield path, fd
+                break
 
 
 def discover(paths: list[Path], *, client_context: bool = False) -> list[Target]:
@@ -396,8 +425,9 @@ def discover(paths: list[Path], *, client_context: bool = False) -> list[Target]
             context_dirs.add(fd)
             for f in listing(fd):
                 reported[f] = Target(f, fd, is_server=True, report=True)
+        found_set = set(found_dirs)
         for fd in found_dirs:
-            if any(other in fd.parents for other in found_dirs):
+            if any(p in found_set for p in fd.parents):
                 continue  # a component inside an app's functions directory: no client code of its own
             root = project_root(fd)
             if root in path.parents:
@@ -411,8 +441,22 @@ def discover(paths: list[Path], *, client_context: bool = False) -> list[Target]
         for f in listing(fd):
             if f not in targets:
                 targets[f] = Target(f, fd, is_server=True, report=False)
-        if client_context and not any(other in fd.parents for other in context_dirs):
-            for f in client_files(project_root(fd), context_dirs, ignorer):
+        if client_context and not any(p in context_dirs for p in fd.parents):
+            for f in client_files(project_root(fd), context_dirs, ignorer, components=True):
                 if f not in targets:
                     targets[f] = Target(f, fd, is_server=False, report=False)
+    if client_context:
+        # Monorepos: apps elsewhere in the workspace that import a project's API.
+        by_workspace: dict[Path, list[Path]] = {}
+        for fd in sorted(context_dirs):
+            if any(p in context_dirs for p in fd.parents):
+                continue  # a component inside an app's functions directory
+            root = project_root(fd)
+            workspace = workspace_root(root)
+            if workspace is not None and workspace != root and workspace in root.parents:
+                by_workspace.setdefault(workspace, []).append(fd)
+        skip = context_dirs | {project_root(d) for d in context_dirs}
+        for workspace, fds in sorted(by_workspace.items()):
+            for f, fd in workspace_client_files(workspace, fds, skip, ignorer):
+                targets.setdefault(f, Target(f, fd, is_server=False, report=False))
     return [targets[p] for p in sorted(targets)]

@@ -30,10 +30,11 @@ from convexlint.model.extract import EVENT_NODE_TYPES, FileScan, collect, index_
 from convexlint.model.facts import FileFacts
 from convexlint.model.project import Project
 from convexlint.packages import ConvexVersion, convex_version
-from convexlint.parsing import SourceFile, first_syntax_error, is_tsx, language, parse
+from convexlint.parsing import COMPONENT_SUFFIXES, SourceFile, first_syntax_error, is_tsx, language, parse, script_blocks
 from convexlint.records import RuleRecord
 from convexlint.rules import IMPLEMENTATIONS, FileContext, ProjectContext, Rule
 from convexlint.suppressions import FileSuppressions, parse_suppressions, unused
+from convexlint.workspace import alias_fingerprint, api_specifiers
 
 #: Node types the fact collector and suppression parser always need.
 BASE_NODE_TYPES = ("call_expression", "comment", "return_statement", *EVENT_NODE_TYPES)
@@ -209,6 +210,9 @@ class Linter:
         if data.count(b"\x00") * 100 > len(data):  # a stray NUL in a string literal is not binary
             outcome.diagnostics.append(self._meta("unreadable-file", rel, empty, "binary"))
             return outcome
+        if rel.endswith(COMPONENT_SUFFIXES):  # only its scripts are code; offsets kept
+            data = script_blocks(data)
+            text = data.decode("utf-8")
         tree = parse(data, rel)
         source = SourceFile(rel, data, text, tree)
         error = first_syntax_error(tree.root_node, data)
@@ -243,6 +247,10 @@ class Linter:
             arg_members=by_type.get("arg_member", []),
             others=sorted((n for t in EVENT_NODE_TYPES for n in by_type.get(t, ())), key=lambda n: n.start_byte),
             returns=by_type.get("return_statement", []),
+            # Client code may import the API through an alias (`@convex/api`, `#convex/api`).
+            api_aliases=api_specifiers(target.path, data, target.functions_dir)
+            if not target.is_server and target.functions_dir is not None and b"api" in data
+            else frozenset(),
         )
         ctx = FileContext(source, target.is_server, lambda rid: self._options(rid, rel), scan, is_test=facts.is_test)
         filtered: dict[str, bool] = {}  # rule id -> its file_markers rule this file out
@@ -527,7 +535,9 @@ class Linter:
         for target, rel in zip(targets, rels):
             digest = cache.digest(rel, target.path)
             fd = rel_path(target.functions_dir, self.cwd) if target.functions_dir is not None else None
-            keys.append(entry_key(digest, rel, fd, target.is_server) if digest is not None else None)
+            # A client file's facts depend on how its imports resolve (tsconfig paths, ...).
+            extra = alias_fingerprint(target.path, target.functions_dir) if not target.is_server and target.functions_dir is not None else ""
+            keys.append(entry_key(digest, rel, fd, target.is_server, extra) if digest is not None else None)
         return keys
 
     def _run_key(self, targets: list[Target], rels: list[str], keys: list[str | None]) -> str | None:

@@ -17,6 +17,12 @@ from tree_sitter import Language, Node, Parser, Tree
 from convexlint.diagnostics import Span
 
 LINTABLE_SUFFIXES = (".ts", ".tsx", ".js", ".jsx", ".mts", ".cts")
+#: Single-file components whose ``<script>`` blocks (and Astro's frontmatter) are client
+#: code: read for what they call, never reported (see ``script_blocks``).
+COMPONENT_SUFFIXES = (".vue", ".svelte", ".astro")
+_SCRIPT_BLOCK = re.compile(rb"(<script\b[^>]*>)(.*?)</script\s*>", re.S | re.I)
+_FRONTMATTER = re.compile(rb"\A(\s*---[^\n]*\n)(.*?)\n---", re.S)
+_BLANK = bytes(c if c in (10, 13) else 32 for c in range(256))  # bytes.translate: all but newlines -> " "
 _TSX_SUFFIXES = (".tsx", ".jsx")
 
 
@@ -34,6 +40,23 @@ def _parser(tsx: bool) -> Parser:
 
 def is_tsx(path: str) -> bool:
     return path.endswith(_TSX_SUFFIXES)
+
+
+def script_blocks(data: bytes) -> bytes:
+    """A ``.vue``/``.svelte``/``.astro`` file with everything but its scripts (``<script>``
+    contents and Astro's ``---`` frontmatter) blanked to spaces, newlines kept: the result
+    parses as TypeScript and every byte offset still points into the original file."""
+    keep = [m.span(2) for m in _SCRIPT_BLOCK.finditer(data)]
+    front = _FRONTMATTER.match(data)
+    if front is not None:
+        keep.append(front.span(2))
+    pieces, position = [], 0
+    for start, end in sorted(keep):
+        if start >= position:
+            pieces += [data[position:start].translate(_BLANK), data[start:end]]
+            position = end
+    pieces.append(data[position:].translate(_BLANK))
+    return b"".join(pieces)
 
 
 def parse(data: bytes, path: str) -> Tree:

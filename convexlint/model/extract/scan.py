@@ -42,7 +42,8 @@ class FileScan:
     ``calls``: every ``call_expression`` in document order; ``calls_by_name``: the same
     grouped by callee name (``index_calls``); ``arg_members``: member expressions passed as
     arguments (possible ``api.x.y``); ``others``: ``try``/``throw``/``new`` nodes;
-    ``returns``: ``return_statement`` nodes. ``facts`` is the ``FileFacts`` being built.
+    ``returns``: ``return_statement`` nodes; ``api_aliases``: other specifiers that import
+    the generated ``api``. ``facts`` is the ``FileFacts`` being built.
     """
 
     def __init__(
@@ -55,6 +56,7 @@ class FileScan:
         arg_members: list[Node] = (),  # type: ignore[assignment]
         others: list[Node] = (),  # type: ignore[assignment]
         returns: list[Node] | None = None,
+        api_aliases: frozenset[str] = frozenset(),
     ):
         self.source = source
         self.facts = facts
@@ -69,6 +71,9 @@ class FileScan:
         #: Module-level declarators, filled by ``modules.module_declarators``.
         self.declarators: list | None = None
         self._value_imports: dict[str, str] | None = None
+        #: Import specifiers that name the functions directory's ``_generated/api``
+        #: through an alias (``workspace.api_specifiers``), besides ``…/_generated/api``.
+        self.api_aliases = api_aliases
 
     def named_calls(self, names, *, member: bool | None = None):
         """``(call, callee)`` for the calls whose callee name is in ``names``; ``member``:
@@ -153,7 +158,7 @@ class FileScan:
             imported = self.value_imports().get(root)
             if imported is not None:
                 # Imported at module level (a local shadowing it is too rare to pay for).
-                kind = root if is_generated_api(imported) else "other"
+                kind = root if is_generated_api(imported) or imported in self.api_aliases else "other"
             elif resolve_binding(root, node) is None:
                 kind = root
         return FunctionRefFact(root=kind, path=parts[1:], span=self.source.node_span(node))
