@@ -77,7 +77,7 @@ class _Builder:
     def __init__(self, encode: bool):
         self.encode = encode
         self.lines: list[str] = []
-        self.globals: dict[str, Any] = {"Span": Span, "_check": _check}
+        self.globals: dict[str, Any] = {"Span": Span, "_check": _check, "_arity": _arity}
         self.functions: dict[Any, str] = {}
         self.counter = 0
 
@@ -138,7 +138,8 @@ class _Builder:
                 x = self._fresh("t")
                 items = [self.expr(a, f"{x}[{i}]") for i, a in enumerate(args)]
                 if all(item == f"{x}[{i}]" for i, item in enumerate(items)):
-                    return f"list({var})" if self.encode else f"tuple({var})"
+                    # The arity is part of the source, so a changed tuple changes layout().
+                    return f"_arity(list({var}), {len(args)})" if self.encode else f"tuple(_arity({var}, {len(args)}))"
                 helper = self._helper(f"({', '.join(items)},)" if not self.encode else f"[{', '.join(items)}]", x)
                 return helper.format(var)
             item_type = args[0] if args else Any
@@ -165,6 +166,14 @@ class _Builder:
         name = self._fresh("h")
         self.lines.append(f"def {name}({param}):\n    return {body}")
         return name + "({})"
+
+
+def _arity(value: Any, length: int) -> Any:
+    """``value`` (a fixed-length tuple's items) when it has ``length`` of them; else
+    ``ValueError``, which decoders treat as "not cached"."""
+    if len(value) != length:
+        raise ValueError(f"expected {length} items, got {len(value)}")
+    return value
 
 
 def _check(value: Any, length: int) -> None:

@@ -122,6 +122,25 @@ def _worker_lint(targets: list[Target]) -> list[str]:
 PARALLEL_THRESHOLD = 48
 
 
+@lru_cache(maxsize=1)
+def _code_digest() -> str:
+    """A digest of convexlint's own code and rule records: a cache written by other code
+    (an editable install between commits, a record whose severity changed) is never
+    replayed, even when the version string is the same."""
+    import hashlib
+
+    from convexlint.records import records_dir
+
+    package = Path(__file__).resolve().parent
+    h = hashlib.sha256()
+    for path in sorted([*package.rglob("*.py"), *records_dir().glob("*.yaml")]):
+        try:
+            h.update(path.name.encode() + b"\0" + path.read_bytes())
+        except OSError:
+            h.update(path.name.encode())
+    return h.hexdigest()
+
+
 class Linter:
     """Lints a list of targets with resolved ``Settings``."""
 
@@ -470,6 +489,7 @@ class Linter:
         config = self.settings.config
         return fingerprint(
             __version__,
+            _code_digest(),
             FORMAT,
             layout(FileFacts),
             str(config.path) if config is not None else None,
