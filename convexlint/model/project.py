@@ -80,6 +80,7 @@ class Project:
     _options: list[RouteFact] | None = None  # every OPTIONS route
     _preflight: list[RouteFact] | None = None  # OPTIONS routes that are evidence (see _preflight_evidence)
     _id_uses: dict[str, frozenset[str]] | None = None
+    _validated_ids: dict[str, frozenset[str]] | None = None
 
     # -- schema --------------------------------------------------------------------------
 
@@ -165,10 +166,9 @@ class Project:
     def id_uses(self) -> dict[str, frozenset[str]]:
         """Names whose values the server code uses as document ids, each with the tables
         those uses name (``""`` for a use that names none): ``{"userId": {"users", ""}}``.
-        From every server file's ``id_uses`` (see ``extract.ids``; value and field uses),
-        and from the fields of the schema and of functions' ``args`` validated with
-        ``v.id("t")`` under that name. A name the code also treats as text
-        (``.startsWith``, ``.split``) maps to ``{"text"}`` alone."""
+        From every server file's ``id_uses`` (see ``extract.ids``; value and field uses).
+        A name the code also treats as text (``.startsWith``, ``.split``) maps to
+        ``{"text"}`` alone."""
         if self._id_uses is None:
             found: dict[str, set[str]] = {}
             text_names: set[str] = set()
@@ -178,6 +178,15 @@ class Project:
                         text_names.add(name)
                     else:
                         found.setdefault(name, set()).add(table)
+            found.update({name: {"text"} for name in text_names})
+            self._id_uses = {name: frozenset(tables) for name, tables in found.items()}
+        return self._id_uses
+
+    def validated_ids(self) -> dict[str, frozenset[str]]:
+        """Field and argument names validated with ``v.id("t")`` somewhere (schema tables,
+        functions' ``args``), each with those tables: ``{"userId": {"users"}}``."""
+        if self._validated_ids is None:
+            found: dict[str, set[str]] = {}
             validated: list[tuple[str, str]] = []
             for table in self.tables().values():
                 validated += (table.fields or {}).items()
@@ -186,9 +195,8 @@ class Project:
             for name, validator in validated:
                 for table in _V_ID.findall(validator):
                     found.setdefault(name, set()).add(table)
-            found.update({name: {"text"} for name in text_names})
-            self._id_uses = {name: frozenset(tables) for name, tables in found.items()}
-        return self._id_uses
+            self._validated_ids = {name: frozenset(tables) for name, tables in found.items()}
+        return self._validated_ids
 
     # -- functions and routes ------------------------------------------------------------
 

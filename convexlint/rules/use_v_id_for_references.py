@@ -5,8 +5,9 @@ name's stem matches a table the schema defines (``userId`` -> ``users``) *and* t
 uses values of that name as document ids of that table: they reach
 ``ctx.db.get/patch/replace/delete``, are cast ``as Id<"users">``, are compared with or
 stored from a document's ``_id`` (``extract.ids``). For a schema field, such a use anywhere
-in the server code counts, and so does another field or argument of that name validated
-with ``v.id`` (``Project.id_uses``); for an argument, only a use of the value in its own
+in the server code counts (``Project.id_uses``), and so does another field or argument of
+exactly that name validated with ``v.id`` (``Project.validated_ids``); for an argument, only
+a use of the value in its own
 handler. A name the code treats as text (``.startsWith``, ``.split``) is not an id, and a
 component's schema fields are left alone (they often hold the installing app's ids). A name that merely shares a table's name (a ``chatId``
 from an external service, a Clerk ``userId``) has no such use and stays silent; so do names
@@ -57,9 +58,17 @@ class UseVIdForReferences(Rule):
         # in a component: its string fields often hold the installing app's ids, which a
         # component cannot validate with v.id.
         project_uses = project.id_uses() if not project.is_component else {}
+        validated = project.validated_ids() if not project.is_component else {}
         for table in tables_by_name.values():
             for field, validator in (table.fields or {}).items():
-                self._check(ctx, table.path, field, validator, table.field_spans.get(field), tables, project_uses, table.name)
+                # Another field or argument of exactly this name validated with v.id counts
+                # too; for a plural field only the plural's own uses do (a `messageId` used
+                # elsewhere says nothing about a stored `messageIds` list, which may hold
+                # another component's ids). An argument's handler may iterate it, so there
+                # the singular counts (`memberIds.map((memberId) => ctx.db.get(memberId))`).
+                used = project_uses.get(field, frozenset())
+                evidence = {field: used if "text" in used else used | validated.get(field, frozenset())}
+                self._check(ctx, table.path, field, validator, table.field_spans.get(field), tables, evidence, table.name)
         for facts, fn in project.functions():
             if any(e.detail == "normalizeId" for e in fn.events):
                 continue  # ctx.db.normalizeId(table, s): a string id, validated on purpose

@@ -30,7 +30,7 @@ import re
 from tree_sitter import Node
 
 from convexlint.model.extract.scan import FileScan
-from convexlint.syntax import call_arguments, static_string_value, text, unwrap
+from convexlint.syntax import call_arguments, resolve_value, static_string_value, text, unwrap
 
 #: ``ctx.db`` methods whose id argument comes first, or second after a table name.
 _ID_METHODS = ("get", "patch", "replace", "delete")
@@ -55,6 +55,22 @@ def _name(node: Node | None) -> str | None:
     return None
 
 
+def _passed_to_component(scan: FileScan, node: Node) -> bool:
+    """Whether ``node`` is (inside) an argument of ``ctx.run*(components.x.y, …)``: a cast
+    there only satisfies the component's types (its table, not the app's)."""
+    n = node.parent
+    for _ in range(6):
+        if n is None:
+            return False
+        if n.type == "call_expression":
+            args = call_arguments(n)
+            ref = scan.function_reference(args[0]) if args else None
+            if ref is not None and ref.root == "components":
+                return True
+        n = n.parent
+    return False
+
+
 def read_id_uses(scan: FileScan) -> None:
     """Fill ``scan.facts.id_uses`` (see the module docstring)."""
     uses: set[tuple[str, str, int, str]] = set()
@@ -70,9 +86,12 @@ def read_id_uses(scan: FileScan) -> None:
         if name is not None:
             uses.add((name, table or "", call.start_byte, "value"))
     for call, callee in scan.named_calls(_TEXT_METHODS, member=True):
-        name = _name(callee.child_by_field_name("object"))
-        if name is not None:
-            uses.add((name, "", call.start_byte, "text"))
+        receiver = callee.child_by_field_name("object")
+        # `const raw = args.postId; raw.startsWith(...)`: the copy's source is text too.
+        for node in {receiver, resolve_value(receiver)}:
+            name = _name(node)
+            if name is not None:
+                uses.add((name, "", call.start_byte, "text"))
     data = scan.source.data
     root = scan.source.tree.root_node
     for m in _CAST.finditer(data):
@@ -84,7 +103,7 @@ def read_id_uses(scan: FileScan) -> None:
         if node is None or node.type != "as_expression" or node.named_child_count < 2:
             continue
         name, type_node = _name(node.named_children[0]), node.named_children[-1]
-        if name is None or type_node.type != "generic_type":
+        if name is None or type_node.type != "generic_type" or _passed_to_component(scan, node):
             continue
         type_args = type_node.child_by_field_name("type_arguments")
         literal = next((c for c in type_args.named_children if c.type == "literal_type"), None) if type_args is not None else None
