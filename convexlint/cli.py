@@ -144,7 +144,9 @@ def check(paths, fmt, output_file, select, ignore, config_path, preview, exit_ze
             output_file.parent.mkdir(parents=True, exist_ok=True)
             output_file.write_text(output, encoding="utf-8")
         except OSError as exc:
-            _fail(f"{output_file}: cannot write: {exc.strerror or exc}")
+            from convexlint.textsafe import escape_controls
+
+            _fail(f"{escape_controls(str(output_file))}: cannot write: {exc.strerror or exc}")
     else:
         click.echo(output, nl=False, color=True)  # we decided about colour already
     if not targets and fmt == "text":

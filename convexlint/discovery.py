@@ -31,6 +31,8 @@ from pathlib import Path
 import pathspec
 
 from convexlint.parsing import COMPONENT_SUFFIXES, LINTABLE_SUFFIXES
+from convexlint.reading import is_regular, read_regular
+from convexlint.textsafe import escape_controls
 from convexlint.workspace import api_specifiers, import_specifiers, workspace_root
 
 ALWAYS_SKIPPED = frozenset({"node_modules", "_generated", ".git", ".hg", ".svn"})
@@ -405,7 +407,7 @@ def discover(paths: list[Path], *, client_context: bool = False) -> list[Target]
     for raw in paths:
         path = raw.resolve()
         if not path.exists():
-            raise DiscoveryError(f"{raw}: no such file or directory")
+            raise DiscoveryError(f"{escape_controls(str(raw))}: no such file or directory")
         if path.is_file():
             if not _is_lintable(path.name) or ALWAYS_SKIPPED & set(path.parts):
                 continue  # not TypeScript/JavaScript, or generated/vendored code

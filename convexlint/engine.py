@@ -557,7 +557,9 @@ class Linter:
             fd = rel_path(target.functions_dir, self.cwd) if target.functions_dir is not None else None
             # A client file's facts depend on how its imports resolve (tsconfig paths, ...).
             extra = alias_fingerprint(target.path, target.functions_dir) if not target.is_server and target.functions_dir is not None else ""
-            keys.append(entry_key(digest, rel, fd, target.is_server, extra) if digest is not None else None)
+            # Paths as JSON: ASCII and lossless, also for a file name that is not UTF-8
+            # (``os.fsdecode`` leaves its bytes as lone surrogates, which cannot be encoded).
+            keys.append(entry_key(digest, json.dumps(rel), json.dumps(fd), target.is_server, extra) if digest is not None else None)
         return keys
 
     def _run_key(self, targets: list[Target], rels: list[str], keys: list[str | None]) -> str | None:

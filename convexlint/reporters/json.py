@@ -5,17 +5,47 @@
       "end_column": 14, "help": "...", "url": "https://..."}]
 
 ``path`` is relative to the working directory with ``/`` separators; lines are 1-based;
-columns are 1-based UTF-16 code units, ``end_column`` exclusive.
+columns are 1-based UTF-16 code units, ``end_column`` exclusive. The output is always
+valid UTF-8 (see ``dumps``): a byte of a file name that is not UTF-8 appears as the text
+``\\xNN``.
 """
 
 from __future__ import annotations
 
 import json
+import re
+from typing import TYPE_CHECKING, Any
 
-from convexlint.diagnostics import LintResult
+from convexlint.textsafe import escape_controls
+
+if TYPE_CHECKING:
+    from convexlint.diagnostics import LintResult
+
+# What ``json.dumps(ensure_ascii=False)`` leaves raw but a terminal or a strict UTF-8
+# reader must not see: DEL, C1 controls, U+2028/U+2029, lone surrogates.
+_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    if "\ud800" <= char <= "\udfff":
+        # Not a character JSON can carry (strict readers reject lone surrogates): an
+        # undecodable file-name byte from ``os.fsdecode`` becomes the visible text \xNN.
+        return escape_controls(char).replace("\\", "\\\\")
+    return f"\\u{ord(char):04x}"  # the same string, spelled with a JSON escape
+
+
+def dumps(value: Any, *, indent: int | None = 2) -> str:
+    """``value`` as JSON text (non-ASCII characters kept readable) that is always valid
+    UTF-8 and safe to print: C0 controls are JSON-escaped as usual, DEL, C1 controls and
+    U+2028/U+2029 too (``\\u009b``: the decoded value is unchanged), and lone surrogates,
+    which ``os.fsdecode`` makes of bytes that are not UTF-8, become the text ``\\xNN``."""
+    text = json.dumps(value, indent=indent, ensure_ascii=False)
+    return _UNSAFE.sub(_escape, text) if _UNSAFE.search(text) else text
 
 
 def render(result: LintResult) -> str:
+    """The diagnostics as a JSON list (shape above), ending with a newline."""
     items = [
         {
             "rule": d.rule,
@@ -31,4 +61,4 @@ def render(result: LintResult) -> str:
         }
         for d in result.diagnostics
     ]
-    return json.dumps(items, indent=2, ensure_ascii=False) + "\n"
+    return dumps(items) + "\n"

@@ -6,11 +6,14 @@ defaultConfiguration.level, properties.tags). Each result has ruleId, ruleIndex,
 message, a relative ``artifactLocation.uri`` with ``uriBaseId: "%SRCROOT%"`` (declared in
 ``originalUriBaseIds`` as the working directory), a 1-based region in UTF-16 code units
 (``columnKind: "utf16CodeUnits"``), and ``partialFingerprints.primaryLocationLineHash``.
+URIs percent-encode the path's bytes (``os.fsencode``: a file-name byte that is not UTF-8
+is ``%FF``); the document is written with ``reporters.json.dumps``, so it is always valid
+UTF-8.
 """
 
 from __future__ import annotations
 
-import json
+import os
 from pathlib import Path
 from urllib.parse import quote
 
@@ -18,6 +21,7 @@ from convexlint import HOME_URL, __version__
 from convexlint.diagnostics import LintResult, Severity
 from convexlint.records import RuleRecord
 from convexlint.reporters.fingerprint import line_hashes
+from convexlint.reporters.json import dumps
 
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 _PROBLEM_SEVERITY = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "recommendation"}
@@ -68,7 +72,7 @@ def render(result: LintResult, records: dict[str, RuleRecord], *, cwd: Path, rul
             "locations": [
                 {
                     "physicalLocation": {
-                        "artifactLocation": {"uri": quote(d.path), "uriBaseId": "%SRCROOT%"},
+                        "artifactLocation": {"uri": quote(os.fsencode(d.path)), "uriBaseId": "%SRCROOT%"},
                         "region": region,
                     }
                 }
@@ -100,4 +104,4 @@ def render(result: LintResult, records: dict[str, RuleRecord], *, cwd: Path, rul
             }
         ],
     }
-    return json.dumps(sarif, indent=2, ensure_ascii=False) + "\n"
+    return dumps(sarif) + "\n"

@@ -1,0 +1,43 @@
+"""Reading input files without ever blocking: only regular files are opened.
+
+A FIFO (named pipe) inside ``convex/`` or where a cache file should be would block
+``open()``/``read()`` forever; a socket or device is no source file either. Everything that
+reads a file the user did not write for convexlint (sources, ``package.json``, configs,
+cache files) goes through here or checks ``is_regular`` first.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+
+def is_regular(path: Path | str) -> bool:
+    """Whether ``path`` is a regular file (symlinks followed); False when it cannot be
+    stat'ed."""
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except (OSError, ValueError):
+        return False
+
+
+def read_regular(path: Path | str, *, errors: bool = False) -> bytes | None:
+    """The bytes of ``path`` if it is a regular file (symlinks followed), else None: a FIFO,
+    socket, device or directory is never read, and the check cannot block (the file is
+    opened with ``O_NONBLOCK`` where the platform has it, and checked again with
+    ``fstat`` on the open descriptor, so a file swapped for a FIFO in between is caught).
+    None also when it cannot be opened or read, unless ``errors``: then that ``OSError``
+    (or ``ValueError`` for a NUL in the path) is raised, so the caller can say why."""
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return None
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        with open(fd, "rb") as f:
+            if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
+                return None
+            return f.read()
+    except (OSError, ValueError):
+        if errors:
+            raise
+        return None
