@@ -7,9 +7,11 @@ become arrays, dicts stay objects. Encoders and decoders are generated once per 
 its type hints (``typing.get_type_hints``), so encoding thousands of facts costs one
 comprehension per list rather than one reflective call per value.
 
-``decoder(cls)(data)`` raises ``TypeError``, ``ValueError``, ``KeyError``, ``IndexError`` or
-``AttributeError`` on data that does not fit (``DECODE_ERRORS``); callers treat that as
-"not cached". Field order is part of the format: the cache fingerprint includes
+``decoder(cls)(data)`` checks the shape strictly (every string, integer, boolean, list,
+dict and literal is of its declared type; a ``Span`` is 6 integers; a record has exactly its
+number of fields) and raises ``TypeError``, ``ValueError``, ``KeyError``, ``IndexError``,
+``AttributeError`` or ``RecursionError`` on data that does not fit (``DECODE_ERRORS``);
+callers treat that as "not cached". Field order is part of the format: the cache fingerprint includes
 ``layout(FileFacts)`` (the generated encoder's source), so a changed dataclass never meets
 old data, even between releases.
 """
@@ -25,7 +27,7 @@ from typing import Any, Callable, Literal
 
 from convexlint.diagnostics import Span
 
-DECODE_ERRORS = (TypeError, ValueError, KeyError, IndexError, AttributeError)
+DECODE_ERRORS = (TypeError, ValueError, KeyError, IndexError, AttributeError, RecursionError)
 
 _ENCODERS: dict[Any, Callable[[Any], Any]] = {}
 _DECODERS: dict[Any, Callable[[Any], Any]] = {}
@@ -77,7 +79,7 @@ class _Builder:
     def __init__(self, encode: bool):
         self.encode = encode
         self.lines: list[str] = []
-        self.globals: dict[str, Any] = {"Span": Span, "_check": _check, "_arity": _arity}
+        self.globals: dict[str, Any] = {"Span": Span, "_check": _check, "_arity": _arity, "_span": _span, "_bad": _bad}
         self.functions: dict[Any, str] = {}
         self.counter = 0
 
@@ -115,8 +117,18 @@ class _Builder:
     def expr(self, cls: Any, var: str) -> str:
         """A Python expression converting ``var`` (a name or attribute access)."""
         origin = typing.get_origin(cls)
-        if cls in (str, int, bool, float, Any, type(None)) or origin is Literal:
+        if cls in (Any, type(None)) or (self.encode and (cls in (str, int, bool, float) or origin is Literal)):
             return var
+        if not self.encode and cls in (str, int, bool, float, dict, list):
+            # Decoding: a value of exactly its JSON type (``bool`` is not an ``int``, a
+            # ``float`` field takes JSON integers too).
+            test = f"{var}.__class__ in (int, float)" if cls is float else f"{var}.__class__ is {cls.__name__}"
+            return f"({var} if {test} else _bad({var}))"
+        if origin is Literal:
+            values = tuple(typing.get_args(cls))
+            name, kinds = self._fresh("L"), self._fresh("T")
+            self.globals[name], self.globals[kinds] = values, tuple({type(a) for a in values})
+            return f"({var} if {var} in {name} and {var}.__class__ in {kinds} else _bad({var}))"
         if origin in (typing.Union, types.UnionType):
             args = [a for a in typing.get_args(cls) if a is not type(None)]
             inner = self.expr(args[0] if len(args) == 1 else Any, var)
@@ -124,56 +136,82 @@ class _Builder:
         if cls is Span:
             if self.encode:
                 return f"[{var}.start_byte, {var}.end_byte, {var}.start_line, {var}.start_col, {var}.end_line, {var}.end_col]"
-            return f"Span(*{var})"
+            return f"_span({var})"
         if isinstance(cls, type) and issubclass(cls, enum.IntEnum):
             if self.encode:
                 return f"int({var})"
             name = self._fresh("E")
             self.globals[name] = cls
-            return f"{name}({var})"
+            return f"({name}({var}) if {var}.__class__ is int else _bad({var}))"
         if origin in (list, set, tuple):
             args = typing.get_args(cls)
             make = {list: "", set: "set", tuple: "tuple"}[origin] if not self.encode else ""
+            # Decoding: only a JSON array (a string or an object would iterate too).
+            seq = var if self.encode else f"({var} if {var}.__class__ is list else _bad({var}))"
             if origin is tuple and not (len(args) == 2 and args[1] is Ellipsis):
                 x = self._fresh("t")
                 items = [self.expr(a, f"{x}[{i}]") for i, a in enumerate(args)]
                 if all(item == f"{x}[{i}]" for i, item in enumerate(items)):
                     # The arity is part of the source, so a changed tuple changes layout().
                     return f"_arity(list({var}), {len(args)})" if self.encode else f"tuple(_arity({var}, {len(args)}))"
-                helper = self._helper(f"({', '.join(items)},)" if not self.encode else f"[{', '.join(items)}]", x)
-                return helper.format(var)
+                if self.encode:
+                    return self._helper(f"[{', '.join(items)}]", x).format(var)
+                return self._helper(f"({', '.join(items)},)", x, arity=len(args)).format(var)
             item_type = args[0] if args else Any
             x = self._fresh("x")
             item = self.expr(item_type, x)
             if item == x:
-                return f"{make or 'list'}({var})"
-            comp = f"[{item} for {x} in {var}]"
+                return f"{make or 'list'}({seq})"
+            comp = f"[{item} for {x} in {seq}]"
             return f"{make}({comp})" if make else comp
         if origin is dict:
             _key, value_type = typing.get_args(cls)
             x = self._fresh("x")
             item = self.expr(value_type, x)
+            # Decoding: only a JSON object (``dict()`` would take a list of pairs); its keys
+            # are strings by construction.
+            mapping = var if self.encode else f"({var} if {var}.__class__ is dict else _bad({var}))"
             if item == x:
-                return f"dict({var})"
+                return f"dict({mapping})"
             k = self._fresh("k")
-            return f"{{{k}: {item} for {k}, {x} in {var}.items()}}"
+            return f"{{{k}: {item} for {k}, {x} in {mapping}.items()}}"
         if dataclasses.is_dataclass(cls):
             name = self.function_for(cls)
             return f"{name}({var})"
         return var
 
-    def _helper(self, body: str, param: str) -> str:
+    def _helper(self, body: str, param: str, arity: int | None = None) -> str:
         name = self._fresh("h")
-        self.lines.append(f"def {name}({param}):\n    return {body}")
+        check = f"    _arity({param}, {arity})\n" if arity is not None else ""
+        self.lines.append(f"def {name}({param}):\n{check}    return {body}")
         return name + "({})"
 
 
 def _arity(value: Any, length: int) -> Any:
     """``value`` (a fixed-length tuple's items) when it has ``length`` of them; else
-    ``ValueError``, which decoders treat as "not cached"."""
+    ``ValueError``, which decoders treat as "not cached". Decoding, ``value`` must be a
+    JSON array (``TypeError`` otherwise); encoding, it is a tuple's ``list()``."""
+    if value.__class__ is not list:
+        raise TypeError(f"expected an array of {length} items, got {value.__class__.__name__}")
     if len(value) != length:
         raise ValueError(f"expected {length} items, got {len(value)}")
     return value
+
+
+def _span(value: Any) -> Span:
+    """A ``Span`` from its 6-integer array; ``TypeError`` on anything else (strings,
+    booleans, floats, another length)."""
+    if value.__class__ is not list or len(value) != 6:
+        raise TypeError("expected a span: an array of 6 integers")
+    a, b, c, d, e, f = value
+    if not (a.__class__ is b.__class__ is c.__class__ is d.__class__ is e.__class__ is f.__class__ is int):
+        raise TypeError("expected a span: an array of 6 integers")
+    return Span(a, b, c, d, e, f)
+
+
+def _bad(value: Any) -> Any:
+    """Raised from a generated decoder's type test: ``value`` is not of the declared type."""
+    raise TypeError(f"unexpected {value.__class__.__name__} in encoded data")
 
 
 def _check(value: Any, length: int) -> None:

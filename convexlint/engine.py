@@ -104,10 +104,58 @@ class _FileOutcome:
 # -- worker processes ----------------------------------------------------------------------
 
 _WORKER_LINTER: "Linter | None" = None
+#: The main process's pid, in a worker: when ``os.getppid()`` differs, it has died.
+_WORKER_PARENT: int | None = None
+#: Seconds between two parent-liveness checks of a worker's watchdog thread.
+PARENT_POLL_SECONDS = 0.5
 
 
-def _worker_init(settings: Settings, cwd: Path) -> None:
-    global _WORKER_LINTER
+def _set_parent_death_signal() -> bool:
+    """Ask Linux to SIGKILL this process when its parent dies (``prctl(PR_SET_PDEATHSIG)``);
+    False where that is not available (other systems, no libc)."""
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        pr_set_pdeathsig = 1
+        return libc.prctl(pr_set_pdeathsig, int(signal.SIGKILL), 0, 0, 0) == 0
+    except (OSError, AttributeError, ValueError):
+        return False
+
+
+def _exit_if_orphaned() -> None:
+    """End this worker at once when the main process is gone (it was killed: nobody will
+    read the results, and an orphan would live on, blocked on the task queue)."""
+    if _WORKER_PARENT is not None and os.getppid() != _WORKER_PARENT:
+        os._exit(1)
+
+
+def _watch_parent() -> None:
+    """A worker's watchdog thread where ``PR_SET_PDEATHSIG`` is unavailable."""
+    while True:
+        time.sleep(PARENT_POLL_SECONDS)
+        _exit_if_orphaned()
+
+
+def _worker_init(settings: Settings, cwd: Path, parent: int | None = None) -> None:
+    """Set up a worker process: its ``Linter``, and its death with the main process
+    ``parent`` (its pid): ``PR_SET_PDEATHSIG`` on Linux, else a daemon thread polling
+    ``os.getppid()``; ``_worker_lint`` also checks between chunks. (The Linux signal
+    follows the thread that started the pool, which ``Linter.close`` ends it before
+    leaving ``run``/``lint_files``.)"""
+    global _WORKER_LINTER, _WORKER_PARENT
+    _WORKER_PARENT = parent
+    if parent is not None:
+        if not _set_parent_death_signal():
+            import threading
+
+            threading.Thread(target=_watch_parent, name="convexlint-parent-watch", daemon=True).start()
+        _exit_if_orphaned()  # the parent died before the signal was armed
     gc.disable()  # short-lived, acyclic data: collection only costs time
     _WORKER_LINTER = Linter(settings, cwd)
 
@@ -115,6 +163,7 @@ def _worker_init(settings: Settings, cwd: Path) -> None:
 def _worker_lint(targets: list[Target]) -> list[str]:
     """Lint in a worker; outcomes go back encoded (a string pickles in one copy)."""
     assert _WORKER_LINTER is not None
+    _exit_if_orphaned()
     return [_WORKER_LINTER.encode(_WORKER_LINTER.lint_file(t)) for t in targets]
 
 
@@ -423,7 +472,8 @@ class Linter:
                 max_workers=jobs,
                 mp_context=multiprocessing.get_context(method),
                 initializer=_worker_init,
-                initargs=(self.settings, self.cwd),
+                # Workers die with this process (a SIGKILLed run must not leave orphans).
+                initargs=(self.settings, self.cwd, os.getpid()),
             )
             self._pool_jobs = jobs
         for chunk in self._pool.map(_worker_lint, chunks):
@@ -441,14 +491,25 @@ class Linter:
             plain.append(d.path)
         return plain
 
-    def _decode_diagnostic(self, plain: list, path: str | None = None) -> Diagnostic:
+    def _decode_diagnostic(self, plain: Any, path: str | None = None) -> Diagnostic:
+        """The inverse of ``_encode_diagnostic`` (``path`` given: it was encoded without
+        one). Strict: anything but exactly the shape written raises one of
+        ``codec.DECODE_ERRORS``."""
         from convexlint.codec import decoder
 
+        if type(plain) is not list or len(plain) != (5 if path is not None else 6):
+            raise TypeError("a diagnostic is an array of 5 (or, with its path, 6) items")
         rule, severity, message, span, help = plain[:5]
+        if path is None:
+            path = plain[5]
+        if type(rule) is not str or type(severity) is not int or type(message) is not str or type(path) is not str:
+            raise TypeError("a diagnostic's rule, message and path are strings, its severity an integer")
         if help is None:
             record = self.records[rule]
             help = [record.help, record.url]
-        return Diagnostic(rule, Severity(severity), message, path if path is not None else plain[5], decoder(Span)(span), *help)
+        elif type(help) is not list or len(help) != 2 or type(help[0]) is not str or type(help[1]) is not str:
+            raise TypeError("a diagnostic's help is null or [help, url]")
+        return Diagnostic(rule, Severity(severity), message, path, decoder(Span)(span), *help)
 
     def encode(self, outcome: _FileOutcome) -> str:
         """One file's outcome as a JSON string (facts and suppressions in the ``codec``
@@ -465,20 +526,28 @@ class Linter:
         return json.dumps(plain, separators=(",", ":"))
 
     def decode(self, target: Target, payload: str) -> _FileOutcome:
-        """The inverse of ``encode``; raises one of ``codec.DECODE_ERRORS`` on data that
-        does not fit (a JSON error is a ``ValueError``)."""
+        """The inverse of ``encode``. Strict: raises one of ``codec.DECODE_ERRORS`` on data
+        that is not exactly of the shape ``encode`` writes (a JSON error is a
+        ``ValueError``, JSON nested too deeply a ``RecursionError``), or whose facts are
+        another file's."""
         from convexlint.codec import decoder
 
-        facts, diagnostics, suppressions, *skipped = json.loads(payload)
+        plain = json.loads(payload)
+        if type(plain) is not list or len(plain) not in (3, 4) or plain[3:] not in ([], [1]) or type(plain[1]) is not list:
+            raise TypeError("an outcome is [facts, diagnostics, suppressions] (+ [1] when skipped)")
+        facts, diagnostics, suppressions = plain[:3]
         rel = rel_path(target.path, self.cwd)
-        return _FileOutcome(
+        outcome = _FileOutcome(
             target,
             rel,
             decoder(FileFacts | None)(facts),
             [self._decode_diagnostic(d, rel) for d in diagnostics],
             decoder(FileSuppressions | None)(suppressions),
-            skipped=skipped == [1],
+            skipped=len(plain) == 4,
         )
+        if outcome.facts is not None and outcome.facts.path != rel:
+            raise ValueError(f"facts of {outcome.facts.path!r} stored for {rel!r}")
+        return outcome
 
     def cache_fingerprint(self) -> str:
         """What per-file results depend on besides the file: version, config, rules."""
@@ -582,22 +651,23 @@ class Linter:
         return None if version is None else [version.version, version.source]
 
     def _replay(self, payload: str | None) -> list[Diagnostic] | None:
-        """The stored final diagnostics of an identical earlier run, if any."""
-        from convexlint.codec import DECODE_ERRORS
-
+        """The stored final diagnostics of an identical earlier run, if any; None (run
+        again) when there is none or it cannot be decoded exactly as written."""
         if payload is None:
             return None
         try:
-            return [self._decode_diagnostic(d) for d in json.loads(payload)]
-        except DECODE_ERRORS:
+            plain = json.loads(payload)
+            if type(plain) is not list:
+                return None
+            return [self._decode_diagnostic(d) for d in plain]
+        except Exception:  # noqa: BLE001 - any failure (RecursionError too) is a miss, never an error
             return None
 
     def _cached_outcomes(
         self, cache, targets: list[Target], rels: list[str], keys: list[str | None], jobs: int | None
     ) -> list[_FileOutcome]:
-        """Per-file outcomes, decoded from ``cache`` where the file is unchanged."""
-        from convexlint.codec import DECODE_ERRORS
-
+        """Per-file outcomes, decoded from ``cache`` where the file is unchanged; an entry
+        that cannot be decoded exactly as written is linted again (and its entry rewritten)."""
         outcomes: list[_FileOutcome | None] = [None] * len(targets)
         misses: list[int] = []
         for i, (target, key) in enumerate(zip(targets, keys)):
@@ -606,8 +676,8 @@ class Linter:
                 try:
                     outcomes[i] = self.decode(target, payload)
                     continue
-                except DECODE_ERRORS:
-                    pass  # a corrupt or foreign entry: recompute it
+                except Exception:  # noqa: BLE001 - a corrupt or foreign entry (whatever the error): recompute it
+                    pass
             misses.append(i)
         for i, (outcome, payload) in zip(misses, self._lint_files([targets[i] for i in misses], jobs, want_payloads=True)):
             outcomes[i] = outcome

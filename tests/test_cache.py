@@ -94,7 +94,7 @@ def test_corrupt_or_foreign_cache_is_rebuilt(tmp_path, content):
     for name in ("index.json", "entries.jsonl"):
         (cache / name).write_text(content)
     assert [r for _, _, r in lint(tmp_path, cache)] == ["require-returns-validator"]
-    assert json.loads((cache / "index.json").read_text().partition("\n")[0])["format"] == 3
+    assert json.loads((cache / "index.json").read_text().partition("\n")[0])["format"] == 4
     assert [r for _, _, r in lint(tmp_path, cache)] == ["require-returns-validator"]
 
 
@@ -115,7 +115,7 @@ def test_corrupt_run_result_is_recomputed(tmp_path):
     cache = tmp_path / ".cache"
     lint(tmp_path, cache)
     header, _, body = (cache / "index.json").read_text().partition("\n")
-    data = json.loads(body)
+    data = json.loads(body.partition("\n")[2])  # after the checksum line
     data["runs"] = {key: '[["no-such-rule", 9, "x", [0], null, "p"]]' for key in data["runs"]}
     (cache / "index.json").write_text(header + "\n" + json.dumps(data))
     assert [r for _, _, r in lint(tmp_path, cache)] == ["require-returns-validator"]
@@ -146,7 +146,7 @@ def test_recently_modified_files_are_not_trusted_by_stat(tmp_path):
     os.utime(tmp_path / "convex/old.ts", (an_hour_ago, an_hour_ago))
     cache = tmp_path / ".cache"
     lint(tmp_path, cache)
-    files = json.loads((cache / "index.json").read_text().partition("\n")[2])["files"]
+    files = json.loads((cache / "index.json").read_text().split("\n", 2)[2])["files"]  # after header and checksum
     assert set(files) == {"convex/old.ts"}
 
 
