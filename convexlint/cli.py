@@ -40,7 +40,11 @@ class _Group(click.Group):
 
 
 def _fail(message: str) -> None:
-    click.echo(f"convexlint: error: {message}", err=True)
+    """Print ``message`` as one ``convexlint: error:`` line on stderr (control characters
+    escaped: it may echo a path, key or value) and exit with 2."""
+    from convexlint.textsafe import escape_controls
+
+    click.echo(f"convexlint: error: {escape_controls(message)}", err=True)
     sys.exit(EXIT_ERROR)
 
 
@@ -93,7 +97,8 @@ def _config(paths: list[Path], config_path: Path | None, cwd: Path):
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes (default: one per CPU; small inputs stay in one process).")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the cache of per-file results.")
 @click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False), default=None, help="Cache directory (default: .convexlint_cache in the working directory).")
-def check(paths, fmt, output_file, select, ignore, config_path, preview, exit_zero, max_warnings, report_unused_disables, color, jobs, no_cache, cache_dir):
+@click.option("--max-file-size", type=click.IntRange(min=1), default=None, metavar="BYTES", help="Do not parse files larger than this (default: the configuration's max_file_size, else 1 MiB).")
+def check(paths, fmt, output_file, select, ignore, config_path, preview, exit_zero, max_warnings, report_unused_disables, color, jobs, no_cache, cache_dir, max_file_size):
     """Lint Convex code in PATHS (default: the current directory)."""
     import gc
 
@@ -110,6 +115,8 @@ def check(paths, fmt, output_file, select, ignore, config_path, preview, exit_ze
         settings = Settings(records, _config(paths, config_path, cwd), select=_split(select), ignore=_split(ignore), preview=preview, cwd=cwd)
         if report_unused_disables:
             settings.report_unused_disables = True
+        if max_file_size is not None:
+            settings.max_file_size = max_file_size
         linter = Linter(settings, cwd)
         targets = discover(paths, client_context=linter.needs_client_code)
     except (ConfigError, DiscoveryError, RecordError) as exc:

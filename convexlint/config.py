@@ -15,18 +15,26 @@ Sources, nearest to the linted path first (walking up): ``convexlint.yaml``,
     registrars: {authedQuery: query}    # custom registrars convexlint cannot resolve itself
     include: ["convex/**"]              # gitignore-style globs, relative to the config file
     exclude: ["convex/legacy/**"]
+    max_file_size: 1048576              # bytes; larger files are not parsed (``--max-file-size``)
     overrides:
       - files: ["convex/migrations/**"]
         ignore: [require-returns-validator]
         rules: {no-filter-in-query: warning}
 
 Every problem raises ``ConfigError`` whose message names the file, the key and the reason;
-the CLI turns it into exit code 2.
+the CLI turns it into exit code 2. A configuration file is untrusted input: it is read only
+if it is a regular file of at most ``MAX_CONFIG_BYTES``, YAML anchors and aliases are
+refused (no "billion laughs"), values nest at most ``MAX_CONFIG_DEPTH`` levels, every glob
+must compile and be able to match, and user text echoed in a message (keys, values, paths)
+has its control characters escaped, so an error is always one line.
 """
 
 from __future__ import annotations
 
 import difflib
+import os
+import re
+import stat
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,9 +45,16 @@ import yaml
 
 from convexlint.diagnostics import Severity
 from convexlint.records import CATEGORIES, META_RULES, YAML_LOADER, RuleRecord
+from convexlint.textsafe import escape_controls
 
 CONFIG_NAMES = ("convexlint.yaml", ".convexlint.yaml")
 SEVERITIES = ["error", "warning", "info", "off"]
+#: A configuration file larger than this (bytes) is refused unparsed.
+MAX_CONFIG_BYTES = 1024 * 1024
+#: Values may nest this many levels below the configuration's top (real ones use ~6).
+MAX_CONFIG_DEPTH = 32
+#: Default of ``max_file_size``: source files larger than this (bytes) are not parsed.
+DEFAULT_MAX_FILE_SIZE = 1024 * 1024
 
 _RULE_SETTING = {
     "oneOf": [
@@ -52,20 +67,24 @@ _RULE_SETTING = {
     ]
 }
 _STRINGS = {"type": "array", "items": {"type": "string"}}
+_NAMES = {"type": "string"}  # rule ids and registrar names: YAML also allows null, 1, true as keys
 CONFIG_SCHEMA: dict[str, Any] = {
     "type": "object",
     "additionalProperties": False,
+    "propertyNames": _NAMES,
     "properties": {
         "select": _STRINGS,
         "ignore": _STRINGS,
         "preview": {"type": "boolean"},
         "report_unused_disables": {"type": "boolean"},
         "generated": {"enum": ["ignore", "report"]},
-        "rules": {"type": "object", "additionalProperties": _RULE_SETTING},
+        "rules": {"type": "object", "propertyNames": _NAMES, "additionalProperties": _RULE_SETTING},
         "include": _STRINGS,
         "exclude": _STRINGS,
+        "max_file_size": {"type": "integer", "minimum": 1},
         "registrars": {
             "type": "object",
+            "propertyNames": _NAMES,
             "additionalProperties": {
                 "enum": ["query", "mutation", "action", "internalQuery", "internalMutation", "internalAction", "httpAction"]
             },
@@ -80,7 +99,7 @@ CONFIG_SCHEMA: dict[str, Any] = {
                     "files": {**_STRINGS, "minItems": 1},
                     "select": _STRINGS,
                     "ignore": _STRINGS,
-                    "rules": {"type": "object", "additionalProperties": _RULE_SETTING},
+                    "rules": {"type": "object", "propertyNames": _NAMES, "additionalProperties": _RULE_SETTING},
                 },
             },
         },
@@ -89,7 +108,14 @@ CONFIG_SCHEMA: dict[str, Any] = {
 
 
 class ConfigError(Exception):
-    """An invalid configuration or selection; the message names file, key and reason."""
+    """An invalid configuration or selection; the message names file, key and reason.
+
+    The message is always one line: control characters in it (a key holding a newline, a
+    path holding ESC) are escaped with ``escape_controls``.
+    """
+
+    def __init__(self, message: str):
+        super().__init__(escape_controls(message))
 
 
 @dataclass
@@ -105,17 +131,44 @@ class Config:
         return str(self.path) if self.path is not None else "<command line>"
 
 
+def _show(value: Any, limit: int = 60) -> str:
+    """``value`` as the configuration spells it: ``null``/``true``/``1``/``'text'``, cut
+    to about ``limit`` characters."""
+    if value is None or isinstance(value, bool):
+        return {None: "null", True: "true", False: "false"}[value]
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _key(key: Any) -> str:
+    """A key as written in a dotted path: strings as they are, anything else as ``_show``."""
+    return key if isinstance(key, str) else _show(key)
+
+
+def _where(prefix: str, path: Any) -> str:
+    return ".".join([prefix] * bool(prefix) + [_key(p) for p in path]) or "<top>"
+
+
 def _schema_errors(data: Any, schema: dict, label: str, prefix: str = "") -> None:
+    """Raise ``ConfigError`` for the most relevant way ``data`` breaks ``schema`` (a
+    JSON-schema dict), naming ``label`` (the file) and the dotted key under ``prefix``."""
     import jsonschema.exceptions  # only a run with a config file pays for it
 
     e = jsonschema.exceptions.best_match(jsonschema.Draft7Validator(schema).iter_errors(data))
     if e is None:
         return
+    where = _where(prefix, e.absolute_path)
+    if "propertyNames" in e.schema_path:  # a YAML key that is null, a number, true…
+        raise ConfigError(f"{label}: {where}: key {_show(e.instance)}: must be a string")
     if e.validator == "additionalProperties" and e.validator_value is False:
+        odd = sorted((k for k in e.instance if not isinstance(k, str)), key=repr)
+        if odd:
+            raise ConfigError(f"{label}: {where}: key {_show(odd[0])}: must be a string")
         extra = sorted(set(e.instance) - set(e.schema.get("properties", {})))
-        where = ".".join([prefix] * bool(prefix) + [str(p) for p in e.absolute_path] + extra[:1]) or "<top>"
-        raise ConfigError(f"{label}: {where}: unknown key")
-    where = ".".join([prefix] * bool(prefix) + [str(p) for p in e.absolute_path]) or "<top>"
+        raise ConfigError(f"{label}: {_where(prefix, [*e.absolute_path, *extra[:1]])}: unknown key")
+    if e.validator == "type":
+        expected = e.validator_value if isinstance(e.validator_value, str) else " or ".join(e.validator_value)
+        raise ConfigError(f"{label}: {where}: {_show(e.instance)} is not of type '{expected}'")
     raise ConfigError(f"{label}: {where}: {e.message}")
 
 
@@ -132,36 +185,145 @@ def _normalise_off(data: dict) -> None:
                 setting["severity"] = "off"
 
 
-def load_config_file(path: Path) -> Config:
-    """Read and schema-check one config file (YAML, or ``pyproject.toml``)."""
-    label = str(path)
+class _TooLarge(ConfigError):
+    """A configuration file above ``MAX_CONFIG_BYTES``; ``head`` holds its first bytes."""
+
+    def __init__(self, message: str, head: bytes):
+        super().__init__(message)
+        self.head = head
+
+
+def _read(path: Path, label: str) -> str:
+    """The text of configuration file ``path``. Raises ``ConfigError`` unless it is a
+    regular file (a FIFO would block) of at most ``MAX_CONFIG_BYTES`` bytes of UTF-8
+    (``_TooLarge`` when it is larger)."""
     try:
-        raw = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{label}: cannot read: {exc}") from exc
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as f:
+            if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
+                raise ConfigError(f"{label}: cannot read: not a regular file")
+            data = f.read(MAX_CONFIG_BYTES + 1)
+    except OSError as exc:
+        raise ConfigError(f"{label}: cannot read: {exc.strerror or exc}") from exc
+    if len(data) > MAX_CONFIG_BYTES:
+        raise _TooLarge(f"{label}: larger than {MAX_CONFIG_BYTES} bytes; a configuration file needs far less", data[:MAX_CONFIG_BYTES])
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{label}: cannot read: not UTF-8 ({exc.reason} at byte {exc.start})") from exc
+
+
+def _yaml_problem(exc: yaml.YAMLError) -> str:
+    """A PyYAML error as one line, position first (its own text spans several lines)."""
+    mark, problem = getattr(exc, "problem_mark", None), getattr(exc, "problem", None)
+    if mark is not None and problem:
+        context = getattr(exc, "context", None)
+        return f"line {mark.line + 1}, column {mark.column + 1}: invalid YAML: {problem}" + (f" ({context})" if context else "")
+    return "invalid YAML: " + " ".join(str(exc).split())
+
+
+def _refuse_anchors(raw: str, label: str) -> None:
+    """Raise ``ConfigError`` at the first YAML anchor (``&a``) or alias (``*a``): a
+    configuration has no use for them, and aliases of aliases expand exponentially
+    ("billion laughs"). Text that does not scan is left for the loader to report."""
+    try:
+        for token in yaml.scan(raw, Loader=YAML_LOADER):
+            if isinstance(token, (yaml.AnchorToken, yaml.AliasToken)):
+                what = "anchor `&" if isinstance(token, yaml.AnchorToken) else "alias `*"
+                mark = token.start_mark
+                raise ConfigError(
+                    f"{label}: line {mark.line + 1}, column {mark.column + 1}: YAML {what}{token.value}` is not allowed "
+                    "in a configuration file (anchors and aliases can expand exponentially); write the value out"
+                )
+    except yaml.YAMLError:
+        return
+
+
+#: A ``[tool.convexlint]`` (or ``[tool.convexlint.rules]``) header or a ``tool.convexlint…``
+#: dotted key: how a pyproject.toml that is not valid TOML still shows it was meant for us.
+_OUR_TABLE = re.compile(r"""^[ \t]*\[?[ \t]*["']?tool["']?[ \t]*\.[ \t]*["']?convexlint["']?[ \t]*[.\]=]""", re.MULTILINE)
+
+
+def _pyproject_tool(raw: str, label: str, *, explicit: bool) -> dict[str, Any] | None:
+    """The ``tool`` table of pyproject.toml text ``raw`` (``{}`` when it has none), or None
+    when the text is not valid TOML, nests too deeply for the parser, and is not ours.
+
+    Raises ``ConfigError`` when ``tool`` is not a table, and when the text is not valid
+    TOML and either ``explicit`` (named by ``--config``) or it visibly holds
+    ``[tool.convexlint]`` (``_OUR_TABLE``); a TOML error carries its line and column.
+    """
+    try:
+        document = tomllib.loads(raw)
+    except (tomllib.TOMLDecodeError, RecursionError) as exc:
+        if not explicit and _OUR_TABLE.search(raw) is None:
+            return None
+        reason = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
+        raise ConfigError(f"{label}: invalid TOML: {reason}") from None
+    tool = document.get("tool", {})
+    if not isinstance(tool, dict):
+        raise ConfigError(f"{label}: tool: must be a table, not {_show(tool)}")
+    return tool
+
+
+def _too_deep(data: Any) -> tuple | None:
+    """The key path (at most 4 keys) to a list or mapping nested deeper than
+    ``MAX_CONFIG_DEPTH`` levels in ``data``, or None. Iterative: any depth is safe."""
+    stack: list[tuple[Any, int, tuple]] = [(data, 0, ())]
+    while stack:
+        value, depth, path = stack.pop()
+        if isinstance(value, dict):
+            children: Any = value.items()
+        elif isinstance(value, list):
+            children = enumerate(value)
+        else:
+            continue
+        if depth >= MAX_CONFIG_DEPTH:
+            return path
+        stack.extend((child, depth + 1, path + (key,) if len(path) < 4 else path) for key, child in children)
+    return None
+
+
+def load_config_file(path: Path) -> Config:
+    """Read and schema-check one config file (YAML, or ``pyproject.toml``'s
+    ``[tool.convexlint]``). Raises ``ConfigError`` (file, key, reason; one line) for a file
+    that is unreadable, not a regular file, larger than ``MAX_CONFIG_BYTES``, not valid
+    YAML/TOML, uses YAML anchors or aliases, nests deeper than ``MAX_CONFIG_DEPTH``, or
+    breaks ``CONFIG_SCHEMA``."""
+    label = str(path)
+    raw = _read(path, label)
     if path.name == "pyproject.toml":
-        try:
-            data = tomllib.loads(raw).get("tool", {}).get("convexlint", {})
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"{label}: invalid TOML: {exc}") from exc
+        tool = _pyproject_tool(raw, label, explicit=True)
+        data = (tool or {}).get("convexlint", {})
         prefix = "tool.convexlint"
     else:
+        _refuse_anchors(raw, label)
         try:
             data = yaml.load(raw, Loader=YAML_LOADER)
         except yaml.YAMLError as exc:
-            raise ConfigError(f"{label}: invalid YAML: {exc}") from exc
+            raise ConfigError(f"{label}: {_yaml_problem(exc)}") from None
+        except RecursionError:
+            raise ConfigError(f"{label}: invalid YAML: nested too deeply") from None
         if data is None:
             data = {}
         prefix = ""
     if not isinstance(data, dict):
         raise ConfigError(f"{label}: {prefix or '<top>'}: must be a mapping")
+    deep = _too_deep(data)
+    if deep is not None:
+        raise ConfigError(f"{label}: {_where(prefix, deep)}: nested more than {MAX_CONFIG_DEPTH} levels deep")
     _normalise_off(data)
     _schema_errors(data, CONFIG_SCHEMA, label, prefix)
     return Config(path=path, root=path.parent, data=data)
 
 
 def find_config(start: Path) -> Path | None:
-    """The nearest config file at or above ``start`` (a file or directory), or None."""
+    """The nearest config file at or above ``start`` (a file or directory), or None.
+
+    A ``pyproject.toml`` counts when it has a ``[tool.convexlint]`` table. One that is not
+    valid TOML is passed over unless it visibly holds that table; one that cannot be read
+    is passed over. Raises ``ConfigError`` for a ``pyproject.toml`` on the way whose
+    ``tool`` is not a table, or that is broken but holds ``[tool.convexlint]``.
+    """
     directory = start if start.is_dir() else start.parent
     for d in [directory, *directory.parents]:
         for name in CONFIG_NAMES:
@@ -171,11 +333,38 @@ def find_config(start: Path) -> Path | None:
         pyproject = d / "pyproject.toml"
         if pyproject.is_file():
             try:
-                if "convexlint" in tomllib.loads(pyproject.read_text(encoding="utf-8")).get("tool", {}):
+                raw = _read(pyproject, str(pyproject))
+            except _TooLarge as exc:  # ours if it says so: loading it then reports the size
+                if _OUR_TABLE.search(exc.head.decode("utf-8", "replace")):
                     return pyproject
-            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
                 continue
+            except ConfigError:
+                continue
+            tool = _pyproject_tool(raw, str(pyproject), explicit=False)
+            if tool is not None and "convexlint" in tool:
+                return pyproject
     return None
+
+
+def _globs(patterns: list[str], where: str) -> pathspec.GitIgnoreSpec:
+    """``patterns`` (gitignore-style) compiled. Raises ``ConfigError`` naming ``where`` and
+    the pattern's index when pathspec rejects a pattern (a lone ``!``, a trailing ``\\``, a
+    range such as ``[z-a]``) or when it can never match: git discards a blank pattern, a
+    ``#`` comment, a lone ``/`` and an unclosed ``[``, and a file list that silently
+    matches nothing would lint nothing and report "all clear"."""
+    for i, pattern in enumerate(patterns):
+        try:
+            compiled = pathspec.GitIgnoreSpec.from_lines([pattern])
+        # pathspec raises GitIgnorePatternError (a ValueError); a bad range fails in ``re``
+        except (ValueError, re.error) as exc:
+            reason = exc.msg if isinstance(exc, re.error) else str(exc.__cause__ or exc)
+            raise ConfigError(f"{where}.{i}: invalid glob `{pattern}`: {reason}") from None
+        if all(p.include is None for p in compiled.patterns):
+            raise ConfigError(
+                f"{where}.{i}: glob `{pattern}` can never match (git ignores a blank pattern, a `#` comment, "
+                "a lone `/` and an unclosed or invalid `[…]`)"
+            )
+    return pathspec.GitIgnoreSpec.from_lines(patterns)
 
 
 @dataclass(frozen=True)
@@ -193,7 +382,10 @@ class Settings:
 
     ``for_path(rel_path)`` gives ``{rule_id: RuleConfig}`` for the rules on in that file
     (``rel_path`` relative to the working directory). ``candidates`` is every rule that is
-    on for at least one file, which the engine instantiates.
+    on for at least one file, which the engine instantiates. ``max_file_size`` (bytes) is
+    the ``max_file_size`` argument (``--max-file-size``), else the configuration's, else
+    ``DEFAULT_MAX_FILE_SIZE``. Raises ``ConfigError`` for an unknown rule or category, a
+    bad rule setting or option, or a glob that is invalid or can never match.
     """
 
     def __init__(
@@ -205,6 +397,7 @@ class Settings:
         ignore: list[str] | None = None,
         preview: bool = False,
         cwd: Path | None = None,
+        max_file_size: int | None = None,
     ):
         self.records = records
         self.config = config or Config(path=None, root=cwd or Path.cwd())
@@ -217,6 +410,10 @@ class Settings:
         self.report_generated = data.get("generated", "ignore") == "report"
         #: custom registrar name -> the built-in registrar it behaves like
         self.registrars: dict[str, str] = dict(data.get("registrars", {}))
+        if max_file_size is not None and max_file_size < 1:
+            raise ConfigError(f"--max-file-size: {max_file_size} is less than the minimum of 1")
+        #: Files larger than this many bytes are not parsed (``file-too-large``).
+        self.max_file_size: int = int(max_file_size if max_file_size is not None else data.get("max_file_size", DEFAULT_MAX_FILE_SIZE))
 
         if select is not None:
             base = self._expand(select, "--select")
@@ -232,7 +429,7 @@ class Settings:
         self._overrides = []
         for i, ov in enumerate(data.get("overrides", [])):
             where = f"{label}: overrides.{i}"
-            spec = pathspec.GitIgnoreSpec.from_lines(ov["files"])
+            spec = _globs(ov["files"], f"{where}.files")
             self._overrides.append(
                 (
                     spec,
@@ -244,8 +441,8 @@ class Settings:
             )
             # Validate eagerly so a bad override fails before any file is read.
             self._apply_rules({}, ov.get("rules", {}), f"{where}.rules")
-        self._include = pathspec.GitIgnoreSpec.from_lines(data["include"]) if data.get("include") else None
-        self._exclude = pathspec.GitIgnoreSpec.from_lines(data["exclude"]) if data.get("exclude") else None
+        self._include = _globs(data["include"], f"{label}: include") if data.get("include") else None
+        self._exclude = _globs(data["exclude"], f"{label}: exclude") if data.get("exclude") else None
         self._cache: dict[tuple[int, ...], dict[str, RuleConfig]] = {}
 
     # -- selection -----------------------------------------------------------------------
@@ -253,6 +450,8 @@ class Settings:
     def _expand(self, tokens: list[str], where: str) -> set[str]:
         out: set[str] = set()
         for token in tokens:
+            if not isinstance(token, str):  # a Config built in code skips the schema
+                raise ConfigError(f"{where}: {_show(token)} is not of type 'string'")
             if token in self.records:
                 out.add(token)
             elif token in CATEGORIES:
@@ -272,6 +471,8 @@ class Settings:
     def _apply_rules(self, current: dict[str, RuleConfig], rules: dict[str, Any], where: str) -> dict[str, RuleConfig]:
         out = dict(current)
         for rule, setting in rules.items():
+            if not isinstance(rule, str):
+                raise ConfigError(f"{where}: key {_show(rule)}: must be a string")
             if rule not in self.records:
                 hint = difflib.get_close_matches(rule, list(self.records), n=1)
                 suggestion = f" (did you mean `{hint[0]}`?)" if hint else ""
