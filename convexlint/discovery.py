@@ -79,7 +79,7 @@ class _Ignorer:
             gi = directory / ".gitignore"
             if gi.is_file():
                 try:
-                    spec = pathspec.GitIgnoreSpec.from_lines(gi.read_text(encoding="utf-8", errors="replace").splitlines())
+                    spec = pathspec.GitIgnoreSpec.from_lines((read_regular(gi) or b"").decode("utf-8", "replace").splitlines())
                 except Exception:  # a malformed pattern must not stop linting  # noqa: BLE001
                     spec = None
             self._specs[directory] = spec
@@ -124,9 +124,11 @@ class _Ignorer:
         return False
 
 
-def _walk(directory: Path, ignorer: _Ignorer, *, stop_at_functions: bool = False):
-    """Yield ``(dirpath, dirnames, filenames)`` below ``directory``, pruning skipped dirs."""
-    for dirpath, dirnames, filenames in os.walk(directory):
+def _walk(directory: Path, ignorer: _Ignorer, *, stop_at_functions: bool = False, errors: list[Path] | None = None):
+    """Yield ``(dirpath, dirnames, filenames)`` below ``directory``, pruning skipped dirs;
+    folders that cannot be listed go to ``errors`` (when given)."""
+    onerror = (lambda exc: errors.append(Path(exc.filename))) if errors is not None else None
+    for dirpath, dirnames, filenames in os.walk(directory, onerror=onerror):
         here = Path(dirpath)
         dirnames[:] = sorted(
             d
@@ -138,7 +140,7 @@ def _walk(directory: Path, ignorer: _Ignorer, *, stop_at_functions: bool = False
 
 def _functions_dir_from_convex_json(config: Path) -> Path:
     try:
-        data = json.loads(config.read_text(encoding="utf-8"))
+        data = json.loads((read_regular(config) or b"").decode("utf-8"))
         functions = data.get("functions") if isinstance(data, dict) else None
     except (OSError, ValueError, UnicodeDecodeError):
         functions = None
@@ -168,7 +170,7 @@ def _looks_like_convex(directory: Path) -> bool:
         for f in files:
             if _is_lintable(f):
                 try:
-                    head = (Path(dirpath) / f).read_bytes()[:8192]
+                    head = (read_regular(Path(dirpath) / f) or b"")[:8192]
                 except OSError:
                     continue
                 if _SERVER_IMPORT.search(head):
@@ -184,7 +186,7 @@ def functions_dir_reason(functions_dir: Path, cwd: Path) -> str:
         if config.is_file():
             if _functions_dir_from_convex_json(config) == functions_dir:
                 where = os.path.relpath(config, cwd)
-                if b'"functions"' in config.read_bytes():
+                if b'"functions"' in (read_regular(config) or b""):
                     return f"named by `functions` in {where}"
                 return f"the default `convex/` of the project whose {where} sets no `functions`"
             break
@@ -225,7 +227,7 @@ def is_component_dir(directory: Path) -> bool:
         config = directory / name
         if config.is_file():
             try:
-                return bool(_DEFINE_COMPONENT.search(config.read_bytes()[:65536]))
+                return bool(_DEFINE_COMPONENT.search((read_regular(config) or b"")[:65536]))
             except OSError:
                 return False
     return False
@@ -320,10 +322,13 @@ def enclosing_functions_dir(path: Path) -> tuple[Path | None, bool]:
 
 def functions_dir_files(functions_dir: Path, ignorer: _Ignorer | None = None) -> list[Path]:
     """Every lintable file in a functions directory, sorted; the folders of components
-    nested in it belong to those components, not to it."""
+    nested in it belong to those components, not to it. A folder that cannot be listed is
+    in the list too (the engine reports it as unreadable rather than skip it silently), and
+    so is a lintable name that is not a regular file (reported, never opened)."""
     ignorer = ignorer or _Ignorer()
-    out = []
-    for here, dirs, files in _walk(functions_dir, ignorer):
+    out: list[Path] = []
+    unlisted: list[Path] = []
+    for here, dirs, files in _walk(functions_dir, ignorer, errors=unlisted):
         if here != functions_dir and any(n in files for n in _COMPONENT_CONFIGS) and is_component_dir(here):
             dirs[:] = []
             continue
@@ -331,7 +336,7 @@ def functions_dir_files(functions_dir: Path, ignorer: _Ignorer | None = None) ->
             p = here / f
             if _is_lintable(f) and not ignorer.ignored(p, False):
                 out.append(p)
-    return out
+    return sorted(out + [d for d in unlisted if d != functions_dir or not out])
 
 
 def project_root(functions_dir: Path) -> Path:
@@ -357,7 +362,7 @@ def client_files(root: Path, functions_dirs: set[Path], ignorer: _Ignorer, *, co
             continue
         for f in files:
             p = here / f
-            if (_is_lintable(f) or (components and f.endswith(COMPONENT_SUFFIXES))) and not ignorer.ignored(p, False):
+            if (_is_lintable(f) or (components and f.endswith(COMPONENT_SUFFIXES))) and not ignorer.ignored(p, False) and is_regular(p):
                 out.append(p)
     return out
 
@@ -375,7 +380,9 @@ def workspace_client_files(workspace: Path, functions_dirs: list[Path], skip: se
         try:
             if not path.is_file() or path.stat().st_size > _MAX_SEARCHED:
                 continue
-            data = path.read_bytes()
+            data = read_regular(path)
+            if data is None:
+                continue
         except OSError:
             continue
         specs = import_specifiers(data) if b"api" in data else frozenset()

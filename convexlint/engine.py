@@ -14,6 +14,7 @@ import gc
 import json
 import os
 import re
+import stat
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -31,6 +32,7 @@ from convexlint.model.facts import FileFacts
 from convexlint.model.project import Project
 from convexlint.packages import ConvexVersion, convex_version
 from convexlint.parsing import COMPONENT_SUFFIXES, SourceFile, first_syntax_error, is_tsx, language, parse, script_blocks
+from convexlint.reading import read_regular
 from convexlint.records import RuleRecord
 from convexlint.rules import IMPLEMENTATIONS, FileContext, ProjectContext, Rule
 from convexlint.suppressions import FileSuppressions, parse_suppressions, unused
@@ -54,15 +56,34 @@ ENGINE_RULE_MARKERS: dict[str, tuple[str, ...]] = {
     "unused-suppression": ("convexlint",),
     "syntax-error": (),
     "unreadable-file": (),
+    "file-too-large": (),
 }
+
+
+def _size(n: int) -> str:
+    """A byte count for people: ``1.5 MiB``, ``900 KiB``, ``512 bytes``."""
+    if n >= 1 << 20:
+        return f"{n / (1 << 20):.1f} MiB".replace(".0 ", " ")
+    if n >= 1 << 10:
+        return f"{n / (1 << 10):.0f} KiB"
+    return f"{n} bytes"
+
+
+#: Nodes nested deeper than this are not captured by the per-file query (so neither rules
+#: nor the model see them). Real code nests a few dozen levels; past ~65k levels
+#: tree-sitter's query cursor slows to seconds per file (50k nested calls: 16 s).
+MAX_QUERY_DEPTH = 4096
 
 
 @lru_cache(maxsize=None)
 def combined_query(tsx: bool, node_types: tuple[str, ...]) -> Query:
-    """One ``Query`` capturing every node type any enabled listener wants, plus member
-    expressions passed as arguments (possible ``api.x.y`` references); compiled once."""
-    source = "\n".join(f"({t}) @{t}" for t in node_types) + "\n(arguments (member_expression) @arg_member)"
-    return Query(language(tsx), source)
+    """One ``Query`` capturing every node type any enabled listener wants, plus argument
+    lists (their member expressions are possible ``api.x.y`` references); compiled once.
+    Only single-node patterns: a parent-child pattern such as ``(arguments
+    (member_expression))`` keeps a pending match per open ancestor, which is quadratic in
+    the nesting depth (16k nested calls: 3.5 s in tree-sitter alone)."""
+    types = [*node_types, *(() if "arguments" in node_types else ("arguments",))]
+    return Query(language(tsx), "\n".join(f"({t}) @{t}" for t in types))
 
 
 def rel_path(path: Path, cwd: Path) -> str:
@@ -259,9 +280,29 @@ class Linter:
         outcome = _FileOutcome(target, rel, None, [], None)
         empty = Span(0, 0, 1, 1, 1, 1)
         try:
-            data = target.path.read_bytes()
-        except OSError as exc:
-            reason = exc.strerror or exc.__class__.__name__
+            mode = os.stat(target.path)
+            if stat.S_ISDIR(mode.st_mode):  # discovery could not list it: say why
+                try:
+                    os.listdir(target.path)
+                    reason = "it could not be listed"
+                except OSError as exc:
+                    reason = exc.strerror or exc.__class__.__name__
+                outcome.diagnostics.append(self._meta("unreadable-file", rel, empty, "cannot_list", reason=reason))
+                return outcome
+            if not stat.S_ISREG(mode.st_mode):
+                outcome.diagnostics.append(self._meta("unreadable-file", rel, empty, "not_regular"))
+                return outcome  # a FIFO, socket or device: opening it could block forever
+            if mode.st_size > self.settings.max_file_size:
+                outcome.diagnostics.append(
+                    self._meta("file-too-large", rel, empty, "too_large", size=_size(mode.st_size), limit=_size(self.settings.max_file_size))
+                )
+                return outcome
+            data = read_regular(target.path, errors=True)
+            if data is None:  # replaced by something else since the stat above
+                outcome.diagnostics.append(self._meta("unreadable-file", rel, empty, "not_regular"))
+                return outcome
+        except (OSError, ValueError) as exc:
+            reason = getattr(exc, "strerror", None) or exc.__class__.__name__
             outcome.diagnostics.append(self._meta("unreadable-file", rel, empty, "cannot_read", reason=reason))
             return outcome
         if not target.is_server and not target.explicit and self.client_markers is not None and not self.client_markers.search(data):
@@ -302,7 +343,9 @@ class Linter:
             is_server=target.is_server,
         )
         file_settings = self.settings.for_path(rel)
-        captures = QueryCursor(combined_query(is_tsx(rel), self.node_types)).captures(tree.root_node)
+        cursor = QueryCursor(combined_query(is_tsx(rel), self.node_types))
+        cursor.set_max_start_depth(MAX_QUERY_DEPTH)
+        captures = cursor.captures(tree.root_node)
         # captures() groups by capture name in arbitrary order: restore document order once.
         by_type = {t: sorted(nodes, key=lambda n: n.start_byte) for t, nodes in captures.items()}
         calls = by_type.get("call_expression", [])
@@ -312,7 +355,7 @@ class Linter:
             facts,
             calls=calls,
             calls_by_name=calls_by_name,
-            arg_members=by_type.get("arg_member", []),
+            arg_members=[c for args in by_type.get("arguments", ()) for c in args.named_children if c.type == "member_expression"],
             others=sorted((n for t in EVENT_NODE_TYPES for n in by_type.get(t, ())), key=lambda n: n.start_byte),
             returns=by_type.get("return_statement", []),
             # Client code may import the API through an alias (`@convex/api`, `#convex/api`).
@@ -779,10 +822,10 @@ def generated_env(functions_dir: Path) -> bool:
     import re
 
     for name in ("server.d.ts", "server.ts", "server.js"):
-        try:
-            text = (functions_dir / "_generated" / name).read_text(encoding="utf-8", errors="replace")
-        except OSError:
+        data = read_regular(functions_dir / "_generated" / name)
+        if data is None:
             continue
+        text = data.decode("utf-8", errors="replace")
         if re.search(r"export\s+(declare\s+)?const\s+env\b", text):
             return True
     return False

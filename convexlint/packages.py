@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from convexlint.reading import read_regular
+
 _DEPENDENCY_KEYS = ("dependencies", "devDependencies", "peerDependencies")
 _LOCKFILES = ("package-lock.json", "pnpm-lock.yaml", "yarn.lock", "bun.lock")
 _VERSION = re.compile(r"(\d+)\.(\d+)(?:\.(\d+))?")
@@ -113,8 +115,8 @@ def _repository_root(path: Path) -> Path | None:
 
 def _read_json(path: Path):
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        return json.loads((read_regular(path) or b"").decode("utf-8"))
+    except ValueError:  # also UnicodeDecodeError; missing or not a regular file: b""
         return None
 
 
@@ -156,9 +158,12 @@ def _from_lockfile(lock: Path, importer: str, spec: str) -> tuple[int, int, int]
 def _parsed_lockfile(path: str, mtime_ns: int, size: int):
     """A lockfile's text, or its parsed data for JSON and YAML ones; None when unreadable.
     Cached: a monorepo's one lockfile (megabytes) serves every functions directory."""
+    data = read_regular(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        text = data.decode("utf-8") if data is not None else None
+    except UnicodeDecodeError:
+        return None
+    if text is None:
         return None
     if path.endswith(".json"):
         try:

@@ -26,7 +26,7 @@ from convexlint.diagnostics import Severity
 from convexlint.packages import parse_version
 
 #: Rules the engine and the suppression parser produce (records, no implementation).
-META_RULES = ("syntax-error", "unreadable-file", "invalid-suppression", "unused-suppression")
+META_RULES = ("syntax-error", "unreadable-file", "file-too-large", "invalid-suppression", "unused-suppression")
 
 #: The YAML loader for records and config files: libyaml when present (~10x faster), same results.
 YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

@@ -8,7 +8,8 @@ caller stays silent (STYLE.md point 5).
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterator
+from time import perf_counter_ns
+from collections.abc import Callable, Iterator
 
 from tree_sitter import Node
 
@@ -143,18 +144,119 @@ def call_arguments(call: Node) -> list[Node]:
     return [a for a in args.named_children if a.type != "comment"]
 
 
+_UNSET = object()
+
+
+class Parents:
+    """``node.parent`` for one tree, in O(1) however deep the tree.
+
+    tree-sitter finds a node's parent by descending from the root, so ``.parent`` costs
+    O(depth) and a walk up from a node O(depth²): seconds on 16k nested calls. Plain
+    ``.parent`` is used until a file has asked ``budget`` times, or one step took long
+    (the tree is deep), or a walk went 64 levels up; then one cursor walk (O(nodes))
+    records every node's parent and answers the rest. The answers are the same either
+    way: only the cost differs."""
+
+    __slots__ = ("root", "asked", "budget", "_map")
+
+    def __init__(self, root: Node, budget: int = 20000):
+        self.root = root
+        self.asked = 0
+        self.budget = budget
+        self._map: dict[int, Node] | None = None
+
+    def of(self, node: Node) -> Node | None:
+        if self._map is None:
+            self.asked += 1
+            if self.asked & 15:  # time one step in 16: a deep tree shows at once
+                return node.parent
+            if self.asked < self.budget:
+                start = perf_counter_ns()
+                parent = node.parent
+                if perf_counter_ns() - start > 50_000:
+                    self.index()  # 50 µs for one step (0.3 µs is usual): a deep tree
+                return parent
+            self.index()
+        return self._map.get(node.id)  # type: ignore[union-attr]
+
+    def index(self) -> None:
+        """Record every parent now (a walk up found the tree deep)."""
+        if self._map is None:
+            self._map = self._build()
+
+    def _build(self) -> dict[int, Node]:
+        parents: dict[int, Node] = {}
+        cursor = self.root.walk()
+        stack: list[Node] = [cursor.node]
+        while True:
+            if cursor.goto_first_child():
+                child = cursor.node
+                parents[child.id] = stack[-1]
+                stack.append(child)
+                continue
+            while not cursor.goto_next_sibling():
+                if not cursor.goto_parent():
+                    return parents
+                stack.pop()
+            stack.pop()
+            child = cursor.node
+            parents[child.id] = stack[-1]
+            stack.append(child)
+
+
+def nearest_ancestor(
+    node: Node, stop: Callable[[Node], bool], memo: dict[int, Node | None], parents: Parents | None = None
+) -> Node | None:
+    """The nearest proper ancestor of ``node`` for which ``stop`` holds, or None.
+
+    ``memo`` (one dict per file and per ``stop``) keeps every answer found on the way up,
+    so asking for many nodes of one file costs O(nodes) in all, however deep the tree;
+    ``parents`` (the file's ``Parents``) makes each step O(1) on deep trees."""
+    parent_of = parents.of if parents is not None else _plain_parent
+    path: list[int] = []
+    n = parent_of(node)
+    result: Node | None = None
+    get = memo.get
+    while n is not None:
+        if stop(n):
+            result = n
+            break
+        hit = get(n.id, _UNSET)
+        if hit is not _UNSET:
+            result = hit  # type: ignore[assignment]
+            break
+        path.append(n.id)
+        if len(path) == 64 and parents is not None:
+            parents.index()  # a deep tree: each plain .parent would cost O(depth)
+        n = parent_of(n)
+    for node_id in path:
+        memo[node_id] = result
+    return result
+
+
+def _plain_parent(node: Node) -> Node | None:
+    return node.parent
+
+
+def _is_function(node: Node) -> bool:
+    return node.type in FUNCTION_TYPES
+
+
 class NodesByPosition:
     """Nodes of one file in document order, sliced by byte range in O(log n).
 
     The engine's single query pass captures each node type once per file; extractors and
     rules then ask for the nodes inside a function (``within``) instead of walking it.
+    ``owners`` memoizes each node's nearest enclosing function (``nearest_ancestor``).
     """
 
-    __slots__ = ("nodes", "starts")
+    __slots__ = ("nodes", "starts", "owners", "parents")
 
-    def __init__(self, nodes: list[Node]):
+    def __init__(self, nodes: list[Node], parents: Parents | None = None):
         self.nodes = nodes  # sorted by start byte
         self.starts = [n.start_byte for n in nodes]
+        self.owners: dict[int, Node | None] = {}
+        self.parents = parents
 
     def within(self, start: int, end: int) -> list[Node]:
         """The nodes that start at or after byte ``start`` and before byte ``end``."""
@@ -269,23 +371,16 @@ def return_expressions(fn: Node, returns: NodesByPosition | None = None) -> list
         return [(body, body)]
     out: list[tuple[Node, Node | None]] = []
     if returns is not None:
-        candidates = [n for n in returns.within(body.start_byte, body.end_byte) if _owned_by(n, body)]
+        candidates = [
+            n for n in returns.within(body.start_byte, body.end_byte)
+            if (found := nearest_ancestor(n, _is_function, returns.owners, returns.parents)) is not None and found.id == fn.id
+        ]
     else:
         candidates = [n for n in iter_descendants(body, skip_functions=True) if n.type == "return_statement"]
     for n in candidates:
         value = next((c for c in n.named_children if c.type != "comment"), None)
         out.append((n, value))
     return out
-
-
-def _owned_by(node: Node, body: Node) -> bool:
-    """Whether ``node`` (inside ``body``) is not inside a function nested in ``body``."""
-    parent = node.parent
-    while parent is not None and parent != body:
-        if parent.type in FUNCTION_TYPES:
-            return False
-        parent = parent.parent
-    return parent is not None
 
 
 def _declarations_in(scope: Node) -> Iterator[Node]:

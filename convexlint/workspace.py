@@ -23,6 +23,8 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+from convexlint.reading import read_regular
+
 #: An import specifier in ``import … from "x"``, ``export … from "x"``, ``import("x")``.
 IMPORT_SPECIFIER = re.compile(rb"""(?:\bfrom|\bimport)\s*\(?\s*["']([^"'\n]+)["']""")
 _SCRIPT_EXTENSIONS = (".d.ts", ".d.mts", ".ts", ".tsx", ".js", ".jsx", ".mts", ".cts", ".mjs", ".cjs")  # longest first
@@ -42,9 +44,12 @@ def _upward(start: Path, stop: Path | None = None):
 def _read_json(path: Path, *, jsonc: bool = False):
     """A JSON file's value, or None when it is missing or malformed; ``jsonc`` accepts
     comments and trailing commas (``tsconfig.json``)."""
+    data = read_regular(path)
+    if data is None:
+        return None
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
         return None
     if jsonc:
         text = _LINE_COMMENT.sub(lambda m: m.group(1) or "", text)

@@ -10,6 +10,7 @@ and every template must be printed by at least one test case.
 from __future__ import annotations
 
 import ast
+import os
 import re
 from pathlib import Path
 
@@ -63,14 +64,16 @@ def _engine_cases(root: Path, monkeypatch) -> list:
     (root / "convex" / "blob.ts").write_bytes(b"\x89PNG\x00\x00\x00\xff\xfe")
     (root / "convex" / "nuls.ts").write_bytes(b"export const a = 1;\n" + b"\x00" * 200)
     (root / "convex" / "locked.ts").write_text("export const a = 1;\n")
-    real_read = Path.read_bytes
+    os.mkfifo(root / "convex" / "pipe.ts")
+    (root / "convex" / "big.ts").write_text("export const rows = [" + "1, " * 400_000 + "];\n")
+    real_open = os.open
 
-    def read_bytes(self):
-        if self.name == "locked.ts":
+    def fake_open(path, *args, **kwargs):
+        if str(path).endswith("locked.ts"):
             raise PermissionError(13, "Permission denied")
-        return real_read(self)
+        return real_open(path, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(os, "open", fake_open)
     return lint(["convex"], root, report_unused=True).diagnostics
 
 

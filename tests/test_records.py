@@ -13,6 +13,7 @@ from conftest import lint, write_files
 
 RECORDS = load_records()
 NO_EXAMPLES = {"unreadable-file": "needs bytes that are not UTF-8; tested in test_cli.py",
+               "file-too-large": "needs a file over the size limit; tested in test_input_hardening.py",
                "unused-suppression": "needs --report-unused-disables; tested in test_suppressions.py"}
 
 

@@ -37,9 +37,9 @@ class NoFloatingPromises(Rule):
     )
 
     def on_call(self, node: Node, file: FileContext) -> None:
-        parent = node.parent
+        parent = file.scan.parents.of(node)  # O(1) on deep trees, unlike node.parent
         while parent is not None and parent.type == "parenthesized_expression":
-            parent = parent.parent
+            parent = file.scan.parents.of(parent)
         if parent is None or parent.type != "expression_statement":
             return
         name = convex_call_name(node)

@@ -29,23 +29,31 @@ class NoNPlusOne(Rule):
         path = file.member_path(node.child_by_field_name("function"))
         if not path or len(path) < 2 or path[-2] != "db" or path[-1] not in ("get", "query"):
             return
-        awaited = False
-        n = node.parent
-        while n is not None and n.type not in FUNCTION_TYPES:
-            if n.type == "await_expression":
-                awaited = True
-            if n.type == "return_statement":
-                return  # the loop ends with this read: it runs once
-            if n.type in _CONDITION_LOOPS:
-                return  # each read decides whether the next one happens: nothing to batch
-            if n.type in _LOOPS:
-                if _over_constants(n):
-                    return
-                body = n.child_by_field_name("body")
-                if awaited and body is not None and body.start_byte <= node.start_byte < body.end_byte:
-                    file.report(self, node.child_by_field_name("function"), "sequential_read", call=".".join(path))
-                return
-            n = n.parent
+        # The nearest loop, function or `return` above the call, and whether an `await`
+        # lies between (memoized per file: chains of 16k calls stay linear).
+        first = file.scan.ancestor(node, "n+1:await", _await_or_stop)
+        awaited = first is not None and first.type == "await_expression"
+        n = file.scan.ancestor(node, "n+1:stop", _is_stop) if awaited else first
+        if n is None or n.type in FUNCTION_TYPES or n.type == "return_statement":
+            return  # not in a loop, or the loop ends with this read: it runs once
+        if n.type in _CONDITION_LOOPS:
+            return  # each read decides whether the next one happens: nothing to batch
+        if _over_constants(n):
+            return
+        body = n.child_by_field_name("body")
+        if awaited and body is not None and body.start_byte <= node.start_byte < body.end_byte:
+            file.report(self, node.child_by_field_name("function"), "sequential_read", call=".".join(path))
+
+
+_STOPS = FUNCTION_TYPES | _LOOPS | _CONDITION_LOOPS | {"return_statement"}
+
+
+def _is_stop(node: Node) -> bool:
+    return node.type in _STOPS
+
+
+def _await_or_stop(node: Node) -> bool:
+    return node.type == "await_expression" or node.type in _STOPS
 
 
 _CONSTANTS = frozenset({"string", "number", "true", "false", "null"})

@@ -92,10 +92,22 @@ def collect(scan: FileScan) -> FileFacts:
     function_index: dict[int, int] = {}  # call node id -> index in facts.functions
     pending_routes: list[tuple[int, Node | None]] = []  # (route index, handler node)
     seen: set[int] = set()
+    handlers: list[tuple[int, int]] = []  # handler spans of the functions added, innermost last
+    counted = 0
     for _pos, what, call, fn in work:
         if call.id in seen:
             continue
         seen.add(call.id)
+        for added in facts.functions[counted:]:
+            if added.handler_span is not None:
+                handlers.append((added.handler_span.start_byte, added.handler_span.end_byte))
+        counted = len(facts.functions)
+        while handlers and handlers[-1][1] <= call.start_byte:
+            handlers.pop()
+        if handlers and (what != "member" or scan.callee_method(call)[0] not in ("route", *CRON_METHODS)):
+            # A registration inside another function's handler is never registered (Convex
+            # takes module-level exports), and walking each nested one would be quadratic.
+            continue
         if what == "registrar":
             name = text(fn)
             if name in SCHEMA_CALLS and name not in registrar_locals:

@@ -118,7 +118,7 @@ def add_function(
         fact.calls, _ = scan.calls_in(fn.start_byte, fn.end_byte)
         # None: a registrar the project resolves later, maybe httpAction (whose responses
         # are built in this file, so it says `Response`).
-        if kind == "httpAction" or (kind is None and "Response" in src.text):
+        if kind == "httpAction" or (kind is None and scan.mentions("Response")):
             fact.responses = [ResponseFact(src.node_span(e), st) for e, st in handler_responses(fn, scan.returns)]
     scan.facts.functions.append(fact)
     return len(scan.facts.functions) - 1
@@ -128,7 +128,7 @@ def events_in(scan: FileScan, fn: Node) -> list[Event]:
     """What the function ``fn`` does, in document order (see ``facts.Event``)."""
     src = scan.source
     events: list[Event] = []
-    may_use_promise = "Promise" in src.text  # skips a walk up from every call in most files
+    may_use_promise = scan.mentions("Promise")  # skips a walk up from every call in most files
     for call in scan.calls.within(fn.start_byte, fn.end_byte):
         callee = call.child_by_field_name("function")
         path = scan.member_path(callee) if callee is not None else None
@@ -168,7 +168,7 @@ def events_in(scan: FileScan, fn: Node) -> list[Event]:
         elif path == ["fetch"]:
             kind = "fetch"
         if kind is None:
-            if _is_awaited(call):
+            if _is_awaited(scan, call):
                 events.append(Event("await", src.node_span(call), detail, awaited=True))
             continue
         events.append(
@@ -177,9 +177,9 @@ def events_in(scan: FileScan, fn: Node) -> list[Event]:
                 src.node_span(call),
                 detail,
                 ref,
-                awaited=_is_awaited(call),
-                in_all=may_use_promise and _in_promise_all(call, fn),
-                block=_enclosing_block(call),
+                awaited=_is_awaited(scan, call),
+                in_all=may_use_promise and _in_promise_all(scan, call, fn),
+                block=_enclosing_block(scan, call),
             )
         )
     for node in scan.others.within(fn.start_byte, fn.end_byte):
@@ -368,26 +368,33 @@ def _is_undefined(node: Node) -> bool:
     )
 
 
-def _is_awaited(call: Node) -> bool:
-    parent = call.parent
+def _is_awaited(scan: FileScan, call: Node) -> bool:
+    parent = scan.parents.of(call)
     while parent is not None and parent.type in ("parenthesized_expression", "non_null_expression", "as_expression"):
-        parent = parent.parent
+        parent = scan.parents.of(parent)
     return parent is not None and parent.type == "await_expression"
 
 
-def _enclosing_block(node: Node) -> int:
-    n = node.parent
-    while n is not None and n.type not in ("statement_block", "program") and n.type not in FUNCTION_TYPES:
-        n = n.parent
+def _is_block(node: Node) -> bool:
+    return node.type in ("statement_block", "program") or node.type in FUNCTION_TYPES
+
+
+def _enclosing_block(scan: FileScan, node: Node) -> int:
+    """Start byte of the innermost statement block (or function, or the program) around
+    ``node``; -1 when none. Memoized per file (``FileScan.ancestor``)."""
+    n = scan.ancestor(node, "block", _is_block)
     return n.start_byte if n is not None else -1
 
 
-def _in_promise_all(call: Node, boundary: Node) -> bool:
-    node = call.parent
-    while node is not None and node is not boundary and node.id != boundary.id:
-        if node.type == "call_expression":
-            path = member_path(node.child_by_field_name("function"))
-            if path and path[0] == "Promise" and len(path) == 2:
-                return True
-        node = node.parent
-    return False
+def _is_promise_combinator(node: Node) -> bool:
+    if node.type != "call_expression":
+        return False
+    path = member_path(node.child_by_field_name("function"))
+    return bool(path) and path[0] == "Promise" and len(path) == 2
+
+
+def _in_promise_all(scan: FileScan, call: Node, boundary: Node) -> bool:
+    """Whether ``call`` sits inside a ``Promise.all/allSettled/…(…)`` call within
+    ``boundary`` (also across callbacks: ``Promise.all(ids.map(async (id) => …))``)."""
+    found = scan.ancestor(call, "promise", _is_promise_combinator)
+    return found is not None and boundary.start_byte <= found.start_byte and found.end_byte <= boundary.end_byte and found.id != boundary.id

@@ -12,7 +12,7 @@ from tree_sitter import Node
 from convexlint.model.facts import FileFacts, FunctionRefFact
 from convexlint.model.vocabulary import REFERENCE_ROOTS, is_generated_api
 from convexlint.parsing import SourceFile
-from convexlint.syntax import NodesByPosition, callee_method, member_path, resolve_binding, static_string_value, text, unwrap
+from convexlint.syntax import NodesByPosition, Parents, callee_method, member_path, nearest_ancestor, resolve_binding, static_string_value, text, unwrap
 
 #: Node types, besides ``call_expression``, ``comment`` and ``return_statement``, the
 #: extractors need from the engine's query.
@@ -60,20 +60,37 @@ class FileScan:
     ):
         self.source = source
         self.facts = facts
+        #: O(1) parents on deep trees (see ``syntax.Parents``).
+        self.parents = Parents(source.tree.root_node)
         self.calls = NodesByPosition(calls)
         self.calls_by_name = calls_by_name if calls_by_name is not None else index_calls(calls)
         self.arg_members = list(arg_members)
         self.others = NodesByPosition(list(others))
-        self.returns = NodesByPosition(returns) if returns is not None else None
+        self.returns = NodesByPosition(returns, self.parents) if returns is not None else None
         self._refs: dict[int, FunctionRefFact | None] = {}
         self._paths: dict[int, list[str] | None] = {}
         self._callees: dict[int, tuple[str | None, Node | None]] = {}
         #: Module-level declarators, filled by ``modules.module_declarators``.
         self.declarators: list | None = None
         self._value_imports: dict[str, str] | None = None
+        self._ancestors: dict[str, dict[int, Node | None]] = {}
+        self._mentions: dict[str, bool] = {}
         #: Import specifiers that name the functions directory's ``_generated/api``
         #: through an alias (``workspace.api_specifiers``), besides ``…/_generated/api``.
         self.api_aliases = api_aliases
+
+    def mentions(self, word: str) -> bool:
+        """Whether the file's text contains ``word`` anywhere, searched once per file (a
+        search per function is quadratic on a 20 MB file of thousands of functions)."""
+        found = self._mentions.get(word)
+        if found is None:
+            found = self._mentions[word] = word in self.source.text
+        return found
+
+    def ancestor(self, node: Node, key: str, stop) -> Node | None:
+        """The nearest proper ancestor of ``node`` for which ``stop(n)`` holds, memoized per
+        file under ``key`` (one key per ``stop``): see ``syntax.nearest_ancestor``."""
+        return nearest_ancestor(node, stop, self._ancestors.setdefault(key, {}), self.parents)
 
     def named_calls(self, names, *, member: bool | None = None):
         """``(call, callee)`` for the calls whose callee name is in ``names``; ``member``:
