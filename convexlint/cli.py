@@ -169,8 +169,6 @@ def inspect_command(paths, fmt, config_path):
     """Show what the project model sees in PATHS: functions directories (and why), the
     schema, every registered function with its kind, visibility and registrar chain,
     HTTP routes, crons, and what each file was read as."""
-    import json
-
     from convexlint.config import ConfigError, Settings
     from convexlint.discovery import DiscoveryError, discover
     from convexlint.engine import Linter
@@ -189,9 +187,14 @@ def inspect_command(paths, fmt, config_path):
     outcomes = linter.lint_files([t for t in targets if settings.is_included(_rel(t.path, cwd))])
     view = model_view(outcomes, linter.projects(outcomes), cwd)
     if fmt == "json":
-        click.echo(json.dumps(view, indent=2, ensure_ascii=False))
+        from convexlint.reporters.json import dumps
+
+        click.echo(dumps(view))  # valid UTF-8 also for a file name that is not
     else:
-        click.echo(render_text(view), nl=False)
+        from convexlint.textsafe import escape_controls
+
+        # Paths and names come from the user's tree: no control character reaches the terminal.
+        click.echo("\n".join(escape_controls(line) for line in render_text(view).split("\n")), nl=False)
 
 
 def _rel(path: Path, cwd: Path) -> str:

@@ -74,6 +74,16 @@ def _engine_cases(root: Path, monkeypatch) -> list:
         return real_open(path, *args, **kwargs)
 
     monkeypatch.setattr(os, "open", fake_open)
+    (root / "convex" / "private").mkdir()
+    for name in ("scandir", "listdir"):
+        real = getattr(os, name)
+
+        def deny(path=".", *args, _real=real):
+            if Path(path).name == "private":
+                raise PermissionError(13, "Permission denied", str(path))
+            return _real(path, *args)
+
+        monkeypatch.setattr(os, name, deny)
     return lint(["convex"], root, report_unused=True).diagnostics
 
 

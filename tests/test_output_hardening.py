@@ -252,3 +252,12 @@ def test_json_dumps_keeps_values_and_makes_the_rest_safe():
     out.encode("utf-8")  # no lone surrogate left
     assert not UNSAFE_BYTES.search(out.encode())
     assert json.loads(out) == {"a": "x\x1b\x7f\x9b\u2028y", "p": "bad\\xff.ts"}
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_inspect_output_is_utf8_and_escaped(non_utf8_project, fmt):
+    r = _run(["inspect", "--format", fmt, "convex"], non_utf8_project)
+    assert r.returncode == 0, r.stderr
+    out = _assert_safe(r.stdout, "json" if fmt == "json" else "text")
+    shown = json.dumps(json.loads(out)) if fmt == "json" else out
+    assert ("bad\\\\xff\\\\xfename.ts" if fmt == "json" else "bad\\xff\\xfename.ts") in shown
