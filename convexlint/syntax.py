@@ -212,11 +212,11 @@ def nearest_ancestor(
     ``memo`` (one dict per file and per ``stop``) keeps every answer found on the way up,
     so asking for many nodes of one file costs O(nodes) in all, however deep the tree;
     ``parents`` (the file's ``Parents``) makes each step O(1) on deep trees."""
-    parent_of = parents.of if parents is not None else _plain_parent
     path: list[int] = []
-    n = parent_of(node)
-    result: Node | None = None
     get = memo.get
+    index = parents._map if parents is not None else None
+    n = node.parent if index is None else index.get(node.id)
+    result: Node | None = None
     while n is not None:
         if stop(n):
             result = n
@@ -226,16 +226,18 @@ def nearest_ancestor(
             result = hit  # type: ignore[assignment]
             break
         path.append(n.id)
-        if len(path) == 64 and parents is not None:
-            parents.index()  # a deep tree: each plain .parent would cost O(depth)
-        n = parent_of(n)
+        if index is None:
+            if len(path) == 64 and parents is not None:
+                parents.index()  # a deep tree: each plain .parent costs O(depth)
+                index = parents._map
+                n = index.get(n.id)  # type: ignore[union-attr]
+            else:
+                n = n.parent
+        else:
+            n = index.get(n.id)
     for node_id in path:
         memo[node_id] = result
     return result
-
-
-def _plain_parent(node: Node) -> Node | None:
-    return node.parent
 
 
 def _is_function(node: Node) -> bool:
@@ -247,15 +249,14 @@ class NodesByPosition:
 
     The engine's single query pass captures each node type once per file; extractors and
     rules then ask for the nodes inside a function (``within``) instead of walking it.
-    ``owners`` memoizes each node's nearest enclosing function (``nearest_ancestor``).
+    ``parents`` (the file's ``Parents``) answers walks up from these nodes.
     """
 
-    __slots__ = ("nodes", "starts", "owners", "parents")
+    __slots__ = ("nodes", "starts", "parents")
 
     def __init__(self, nodes: list[Node], parents: Parents | None = None):
         self.nodes = nodes  # sorted by start byte
         self.starts = [n.start_byte for n in nodes]
-        self.owners: dict[int, Node | None] = {}
         self.parents = parents
 
     def within(self, start: int, end: int) -> list[Node]:
@@ -371,16 +372,30 @@ def return_expressions(fn: Node, returns: NodesByPosition | None = None) -> list
         return [(body, body)]
     out: list[tuple[Node, Node | None]] = []
     if returns is not None:
-        candidates = [
-            n for n in returns.within(body.start_byte, body.end_byte)
-            if (found := nearest_ancestor(n, _is_function, returns.owners, returns.parents)) is not None and found.id == fn.id
-        ]
+        parent_of = returns.parents.of if returns.parents is not None else _parent
+        candidates = [n for n in returns.within(body.start_byte, body.end_byte) if _owned_by(n, body, parent_of)]
     else:
         candidates = [n for n in iter_descendants(body, skip_functions=True) if n.type == "return_statement"]
     for n in candidates:
         value = next((c for c in n.named_children if c.type != "comment"), None)
         out.append((n, value))
     return out
+
+
+def _parent(node: Node) -> Node | None:
+    return node.parent
+
+
+def _owned_by(node: Node, body: Node, parent_of: Callable[[Node], Node | None]) -> bool:
+    """Whether ``node`` (inside ``body``) is not inside a function nested in ``body``. The
+    walk stops at the first function, so it is short; ``parent_of`` keeps each step O(1)
+    on deep trees (``Parents.of``)."""
+    parent = parent_of(node)
+    while parent is not None and parent != body:
+        if parent.type in FUNCTION_TYPES:
+            return False
+        parent = parent_of(parent)
+    return parent is not None
 
 
 def _declarations_in(scope: Node) -> Iterator[Node]:

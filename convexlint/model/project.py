@@ -187,14 +187,13 @@ class Project:
         functions' ``args``), each with those tables: ``{"userId": {"users"}}``."""
         if self._validated_ids is None:
             found: dict[str, set[str]] = {}
-            validated: list[tuple[str, str]] = []
-            for table in self.tables().values():
-                validated += (table.fields or {}).items()
-            for _facts, fn in self.functions():
-                validated += fn.args_fields.items()
-            for name, validator in validated:
-                for table in _V_ID.findall(validator):
-                    found.setdefault(name, set()).add(table)
+            fields = [table.fields or {} for table in self.tables().values()]
+            fields += [fn.args_fields for _facts, fn in self.functions()]
+            for mapping in fields:
+                for name, validator in mapping.items():
+                    if "v.id" in validator:
+                        for table in _V_ID.findall(validator):
+                            found.setdefault(name, set()).add(table)
             self._validated_ids = {name: frozenset(tables) for name, tables in found.items()}
         return self._validated_ids
 

@@ -381,8 +381,11 @@ def _is_block(node: Node) -> bool:
 
 def _enclosing_block(scan: FileScan, node: Node) -> int:
     """Start byte of the innermost statement block (or function, or the program) around
-    ``node``; -1 when none. Memoized per file (``FileScan.ancestor``)."""
-    n = scan.ancestor(node, "block", _is_block)
+    ``node``; -1 when none. The walk stops at the first block, so it is short; the file's
+    ``Parents`` keeps each step O(1) on deep trees."""
+    n = scan.parents.of(node)
+    while n is not None and not _is_block(n):
+        n = scan.parents.of(n)
     return n.start_byte if n is not None else -1
 
 
