@@ -31,12 +31,31 @@ class _Group(click.Group):
         except Exception as exc:  # noqa: BLE001 - the last line of defence
             if os.environ.get("CONVEXLINT_DEBUG"):
                 traceback.print_exc()
+            from convexlint.textsafe import escape_controls
+
             click.echo(
-                f"convexlint: internal error: {exc.__class__.__name__}: {exc} "
+                f"convexlint: internal error: {exc.__class__.__name__}: {escape_controls(str(exc))} "
                 "(set CONVEXLINT_DEBUG=1 for details; please report it)",
                 err=True,
             )
             sys.exit(EXIT_ERROR)
+
+
+def _warn(message: str) -> None:
+    """One ``convexlint: warning:`` line on stderr (control characters escaped)."""
+    from convexlint.textsafe import escape_controls
+
+    click.echo(f"convexlint: warning: {escape_controls(message)}", err=True)
+
+
+def _fix_summary(fixed, unsafe: bool) -> str:
+    """``Fixed 3 problems (2 …, 1 …).`` plus what ``--unsafe-fixes`` would add."""
+    n = fixed.total_fixed
+    by_rule = ", ".join(f"{count} {rule}" for rule, count in sorted(fixed.fixed.items()))
+    text = f"Fixed {n} problem{'s' if n != 1 else ''}" + (f" ({by_rule})." if n else ".")
+    if fixed.unsafe_left and not unsafe:
+        text += f" {fixed.unsafe_left} more fixable with `--unsafe-fixes`."
+    return text
 
 
 def _fail(message: str) -> None:

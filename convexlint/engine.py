@@ -609,6 +609,7 @@ class Linter:
             sorted(self.settings.candidates),
             self.settings.preview,
             self.settings.report_unused_disables,
+            self.settings.max_file_size,
             str(self.cwd),
         )
 

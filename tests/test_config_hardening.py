@@ -78,10 +78,17 @@ def test_oversized_config_file_is_rejected(tmp_path):
 
 def test_a_fifo_is_not_read_as_a_config_file(tmp_path):
     import os
+    import subprocess
+    import sys
 
     os.mkfifo(tmp_path / "convexlint.yaml")
-    with pytest.raises(ConfigError, match="not a regular file"):
-        load_config_file(tmp_path / "convexlint.yaml")
+    code = (
+        "import sys\nfrom convexlint.config import ConfigError, load_config_file\n"
+        "try:\n    load_config_file(__import__('pathlib').Path('convexlint.yaml'))\n"
+        "except ConfigError as exc:\n    print(exc)\n"
+    )
+    r = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert r.stdout == "convexlint.yaml: cannot read: not a regular file\n", r.stderr
 
 
 # -- item 8: control characters in echoed keys, values and paths -------------------------
