@@ -44,7 +44,7 @@ from typing import Any
 
 from convexlint.reading import read_regular
 
-FORMAT = 4
+FORMAT = 5
 #: Whole-run results kept (a full run and a few partial ones, e.g. a pre-commit hook's).
 RUNS_KEPT = 4
 #: A file whose mtime is this close to the moment it was read is hashed again next time.

@@ -117,7 +117,11 @@ def _config(paths: list[Path], config_path: Path | None, cwd: Path):
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the cache of per-file results.")
 @click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False), default=None, help="Cache directory (default: .convexlint_cache in the working directory).")
 @click.option("--max-file-size", type=click.IntRange(min=1), default=None, metavar="BYTES", help="Do not parse files larger than this (default: the configuration's max_file_size, else 1 MiB).")
-def check(paths, fmt, output_file, select, ignore, config_path, preview, exit_zero, max_warnings, report_unused_disables, color, jobs, no_cache, cache_dir, max_file_size):
+@click.option("--fix", "apply_fixes", is_flag=True, help="Apply safe fixes, then report what is left.")
+@click.option("--unsafe-fixes", is_flag=True, help="Also apply fixes that may change behaviour (with --fix or --diff).")
+@click.option("--diff", "show_diff", is_flag=True, help="Print the fixes as a unified diff; write nothing (exit 1 when there is a diff).")
+@click.option("--fix-only", is_flag=True, help="Apply fixes and report nothing else.")
+def check(paths, fmt, output_file, select, ignore, config_path, preview, exit_zero, max_warnings, report_unused_disables, color, jobs, no_cache, cache_dir, max_file_size, apply_fixes, unsafe_fixes, show_diff, fix_only):
     """Lint Convex code in PATHS (default: the current directory)."""
     import gc
 
@@ -141,8 +145,27 @@ def check(paths, fmt, output_file, select, ignore, config_path, preview, exit_ze
     except (ConfigError, DiscoveryError, RecordError) as exc:
         _fail(str(exc))
         return
-    cache = None if no_cache else (cache_dir or cwd / ".convexlint_cache")
-    result = linter.run(targets, jobs=jobs, cache_dir=cache)
+    fixing = apply_fixes or fix_only or show_diff
+    if fixing:
+        from convexlint import fixes
+
+        fixed = fixes.fix(linter, targets, unsafe=unsafe_fixes)
+        if show_diff:
+            diff = fixes.unified_diff(fixed, cwd)
+            click.echo(diff, nl=False)
+            for rel, problem in fixed.problems:
+                _warn(f"{rel}: {problem}")
+            sys.exit(EXIT_FINDINGS if diff else EXIT_OK)
+        fixes.write(fixed, cwd)
+        for rel, problem in fixed.problems:
+            _warn(f"{rel}: {problem}")
+        result = fixed.result
+        if fix_only:
+            click.echo(_fix_summary(fixed, unsafe_fixes), err=False)
+            sys.exit(EXIT_OK)
+    else:
+        cache = None if no_cache else (cache_dir or cwd / ".convexlint_cache")
+        result = linter.run(targets, jobs=jobs, cache_dir=cache)
 
     if fmt == "text":
         from convexlint.reporters import text
@@ -175,6 +198,14 @@ def check(paths, fmt, output_file, select, ignore, config_path, preview, exit_ze
             _fail(f"{escape_controls(str(output_file))}: cannot write: {exc.strerror or exc}")
     else:
         click.echo(output, nl=False, color=True)  # we decided about colour already
+    if fixing and fmt == "text":
+        click.echo(_fix_summary(fixed, unsafe_fixes))
+    elif fmt == "text":
+        safe = sum(1 for d in result.diagnostics if d.fix is not None and d.fix.applicability == "safe")
+        unsafe = sum(1 for d in result.diagnostics if d.fix is not None and d.fix.applicability == "unsafe")
+        if safe or unsafe:
+            more = f" ({unsafe} more with `--unsafe-fixes`)" if unsafe else ""
+            click.echo(f"[*] {safe} fixable with `convexlint check --fix`{more}.")
     if not targets and fmt == "text":
         click.echo("convexlint: no Convex functions directory or lintable file found in the given paths.", err=True)
     sys.exit(EXIT_OK if exit_zero or not has_failures(result, max_warnings) else EXIT_FINDINGS)

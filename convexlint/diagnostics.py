@@ -64,6 +64,29 @@ class Span:
 
 
 @dataclass(frozen=True, slots=True)
+class Edit:
+    """Replace bytes ``[start_byte, end_byte)`` of the file at ``path`` (relative to the
+    working directory, ``/`` separators) with ``text``. Offsets are 0-based byte offsets
+    into the file as read; an insertion has ``start_byte == end_byte``."""
+
+    path: str
+    start_byte: int
+    end_byte: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Fix:
+    """A diagnostic's fix: non-overlapping ``edits`` (possibly in several files), applied
+    together or not at all. ``applicability`` is ``"safe"`` (meaning preserved: applied by
+    ``--fix``) or ``"unsafe"`` (may change behaviour: only with ``--unsafe-fixes``), from
+    the rule's record."""
+
+    edits: tuple[Edit, ...]
+    applicability: str
+
+
+@dataclass(frozen=True, slots=True)
 class Diagnostic:
     """One finding of one rule in one file.
 
@@ -78,6 +101,7 @@ class Diagnostic:
     span: Span
     help: str = ""
     url: str = ""
+    fix: Fix | None = None
     # Sort key pieces are derived; nothing else is stored.
 
     def sort_key(self) -> tuple:

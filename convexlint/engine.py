@@ -25,7 +25,7 @@ from typing import Any
 from tree_sitter import Query, QueryCursor
 
 from convexlint.config import Settings
-from convexlint.diagnostics import Diagnostic, LintResult, Severity, SourceTexts, Span
+from convexlint.diagnostics import Diagnostic, Edit, Fix, LintResult, Severity, SourceTexts, Span
 from convexlint.discovery import Target, is_component_dir
 from convexlint.model.extract import EVENT_NODE_TYPES, FileScan, collect, index_calls, new_facts
 from convexlint.model.facts import FileFacts
@@ -58,6 +58,21 @@ ENGINE_RULE_MARKERS: dict[str, tuple[str, ...]] = {
     "unreadable-file": (),
     "file-too-large": (),
 }
+
+
+def _decode_fix(plain: Any) -> Fix | None:
+    """A ``Fix`` from ``[applicability, [[path, start, end, text], …]]`` (or None);
+    anything else raises ``TypeError``."""
+    if plain is None:
+        return None
+    if type(plain) is not list or len(plain) != 2 or plain[0] not in ("safe", "unsafe") or type(plain[1]) is not list:
+        raise TypeError("a fix is [applicability, edits]")
+    edits = []
+    for e in plain[1]:
+        if type(e) is not list or len(e) != 4 or type(e[0]) is not str or type(e[1]) is not int or type(e[2]) is not int or type(e[3]) is not str:
+            raise TypeError("an edit is [path, start, end, text]")
+        edits.append(Edit(*e))
+    return Fix(tuple(edits), plain[0])
 
 
 def _size(n: int) -> str:
@@ -235,6 +250,9 @@ class Linter:
         self._pool = None
         self._pool_jobs = 0
         self._versions: dict[str, ConvexVersion | None] = {}  # functions dir (relative) -> version
+        #: Files' text as ``--fix``/``--diff`` edited it, read instead of the disk (absolute
+        #: path -> bytes); runs with an overlay stay in this process (see ``fixes``).
+        self.overlay: dict[Path, bytes] = {}
         #: Whether some enabled rule applies only from a convex version on: only then are
         #: package.json and lockfiles read (they can be megabytes in a monorepo).
         self._version_gated = any(r.record.requires_convex is not None for r in self.rules)
@@ -279,6 +297,16 @@ class Linter:
         rel = rel_path(target.path, self.cwd)
         outcome = _FileOutcome(target, rel, None, [], None)
         empty = Span(0, 0, 1, 1, 1, 1)
+        if target.path in self.overlay:  # a --fix/--diff pass: the file's edited text
+            data = self.overlay[target.path]
+        else:
+            data = self._read_target(target, rel, outcome, empty)
+            if data is None:
+                return outcome
+        return self._lint_bytes(target, rel, outcome, empty, data)
+
+    def _read_target(self, target: Target, rel: str, outcome: _FileOutcome, empty: Span) -> bytes | None:
+        """The file's bytes, or None after recording why it was not read."""
         try:
             mode = os.stat(target.path)
             if stat.S_ISDIR(mode.st_mode):  # discovery could not list it: say why
@@ -288,23 +316,27 @@ class Linter:
                 except OSError as exc:
                     reason = exc.strerror or exc.__class__.__name__
                 outcome.diagnostics.append(self._meta("unreadable-file", rel, empty, "cannot_list", reason=reason))
-                return outcome
+                return None
             if not stat.S_ISREG(mode.st_mode):
                 outcome.diagnostics.append(self._meta("unreadable-file", rel, empty, "not_regular"))
-                return outcome  # a FIFO, socket or device: opening it could block forever
+                return None  # a FIFO, socket or device: opening it could block forever
             if mode.st_size > self.settings.max_file_size:
                 outcome.diagnostics.append(
                     self._meta("file-too-large", rel, empty, "too_large", size=_size(mode.st_size), limit=_size(self.settings.max_file_size))
                 )
-                return outcome
+                return None
             data = read_regular(target.path, errors=True)
             if data is None:  # replaced by something else since the stat above
                 outcome.diagnostics.append(self._meta("unreadable-file", rel, empty, "not_regular"))
-                return outcome
+                return None
         except (OSError, ValueError) as exc:
             reason = getattr(exc, "strerror", None) or exc.__class__.__name__
             outcome.diagnostics.append(self._meta("unreadable-file", rel, empty, "cannot_read", reason=reason))
-            return outcome
+            return None
+        return data
+
+    def _lint_bytes(self, target: Target, rel: str, outcome: _FileOutcome, empty: Span, data: bytes) -> _FileOutcome:
+        """Lint one file's bytes: decode, parse, run the listeners, collect its facts."""
         if not target.is_server and not target.explicit and self.client_markers is not None and not self.client_markers.search(data):
             outcome.skipped = True  # client code in which no enabled rule nor the model could find anything
             return outcome
@@ -529,7 +561,8 @@ class Linter:
 
         record = self.records.get(d.rule)
         help = None if record is not None and d.help == record.help and d.url == record.url else [d.help, d.url]
-        plain = [d.rule, int(d.severity), d.message, encoder(Span)(d.span), help]
+        fix = None if d.fix is None else [d.fix.applicability, [[e.path, e.start_byte, e.end_byte, e.text] for e in d.fix.edits]]
+        plain = [d.rule, int(d.severity), d.message, encoder(Span)(d.span), help, fix]
         if with_path:
             plain.append(d.path)
         return plain
@@ -540,11 +573,11 @@ class Linter:
         ``codec.DECODE_ERRORS``."""
         from convexlint.codec import decoder
 
-        if type(plain) is not list or len(plain) != (5 if path is not None else 6):
-            raise TypeError("a diagnostic is an array of 5 (or, with its path, 6) items")
-        rule, severity, message, span, help = plain[:5]
+        if type(plain) is not list or len(plain) != (6 if path is not None else 7):
+            raise TypeError("a diagnostic is an array of 6 (or, with its path, 7) items")
+        rule, severity, message, span, help, fix = plain[:6]
         if path is None:
-            path = plain[5]
+            path = plain[6]
         if type(rule) is not str or type(severity) is not int or type(message) is not str or type(path) is not str:
             raise TypeError("a diagnostic's rule, message and path are strings, its severity an integer")
         if help is None:
@@ -552,7 +585,7 @@ class Linter:
             help = [record.help, record.url]
         elif type(help) is not list or len(help) != 2 or type(help[0]) is not str or type(help[1]) is not str:
             raise TypeError("a diagnostic's help is null or [help, url]")
-        return Diagnostic(rule, Severity(severity), message, path, decoder(Span)(span), *help)
+        return Diagnostic(rule, Severity(severity), message, path, decoder(Span)(span), *help, _decode_fix(fix))
 
     def encode(self, outcome: _FileOutcome) -> str:
         """One file's outcome as a JSON string (facts and suppressions in the ``codec``

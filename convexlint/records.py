@@ -252,8 +252,9 @@ def load_records() -> dict[str, RuleRecord]:
 
 def markdown_table(records: dict[str, RuleRecord]) -> str:
     """The README's rule table, generated from the records (meta rules last)."""
-    rows = ["| rule | category | severity | status | what it flags |", "|---|---|---|---|---|"]
+    rows = ["| rule | category | severity | status | fix | what it flags |", "|---|---|---|---|---|---|"]
     ordered = sorted(records.values(), key=lambda r: (r.category == "meta", r.category, r.id))
     for r in ordered:
-        rows.append(f"| [`{r.id}`]({r.url}) | {r.category} | {r.severity} | {r.status} | {r.title} |")
+        fix = "" if r.fix == "none" else r.fix
+        rows.append(f"| [`{r.id}`]({r.url}) | {r.category} | {r.severity} | {r.status} | {fix} | {r.title} |")
     return "\n".join(rows) + "\n"

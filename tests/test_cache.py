@@ -8,6 +8,7 @@ import json
 import pytest
 
 import convexlint.engine as engine
+from convexlint.cache import FORMAT
 from convexlint.config import Settings
 from convexlint.discovery import discover
 from convexlint.engine import Linter
@@ -94,7 +95,7 @@ def test_corrupt_or_foreign_cache_is_rebuilt(tmp_path, content):
     for name in ("index.json", "entries.jsonl"):
         (cache / name).write_text(content)
     assert [r for _, _, r in lint(tmp_path, cache)] == ["require-returns-validator"]
-    assert json.loads((cache / "index.json").read_text().partition("\n")[0])["format"] == 4
+    assert json.loads((cache / "index.json").read_text().partition("\n")[0])["format"] == FORMAT
     assert [r for _, _, r in lint(tmp_path, cache)] == ["require-returns-validator"]
 
 

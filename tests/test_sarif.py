@@ -121,3 +121,23 @@ def test_line_hash_survives_moved_lines():
     before = line_hashes("// header\n" + body)[2]
     after = line_hashes("// header\n\n\n// more\n" + body)[5]
     assert before == after
+
+
+def test_fixes_are_artifact_changes_and_validate(tmp_path, validator):
+    write_files(tmp_path, {
+        "package.json": '{"dependencies": {"convex": "1.31.0"}}',
+        "convex/_generated/server.d.ts": "export {};\n",
+        "convex/a.ts": (
+            'import { query } from "./_generated/server";\nimport { v } from "convex/values";\n'
+            'export const f = query({ args: { id: v.id("users") }, handler: async (ctx, args) => {\n'
+            '  await ctx.db.get(args.id);\n} });\n'
+        ),
+    })
+    doc, _result = render(["convex"], tmp_path)
+    validator.validate(doc)
+    fixes = {r["ruleId"]: r["fixes"] for r in doc["runs"][0]["results"] if "fixes" in r}
+    [change] = fixes["explicit-table-ids"][0]["artifactChanges"]
+    assert change["artifactLocation"]["uri"] == "convex/a.ts"
+    offset = (tmp_path / "convex" / "a.ts").read_bytes().index(b"get(args.id)") + len(b"get(")
+    assert change["replacements"] == [{"deletedRegion": {"byteOffset": offset, "byteLength": 0}, "insertedContent": {"text": '"users", '}}]
+    assert "require-returns-validator" in fixes  # `, returns: v.null()` after args

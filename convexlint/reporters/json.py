@@ -2,7 +2,10 @@
 
     [{"rule": "no-filter-in-query", "severity": "error", "message": "...",
       "path": "convex/messages.ts", "line": 12, "column": 8, "end_line": 12,
-      "end_column": 14, "help": "...", "url": "https://..."}]
+      "end_column": 14, "help": "...", "url": "https://...", "fix": null}]
+
+``fix`` is null or ``{"applicability": "safe"|"unsafe", "edits": [{"path", "start_byte",
+"end_byte", "text"}]}`` (0-based byte offsets into the file as read).
 
 ``path`` is relative to the working directory with ``/`` separators; lines are 1-based;
 columns are 1-based UTF-16 code units, ``end_column`` exclusive. The output is always
@@ -58,6 +61,12 @@ def render(result: LintResult) -> str:
             "end_column": d.span.end_col,
             "help": d.help,
             "url": d.url,
+            "fix": None
+            if d.fix is None
+            else {
+                "applicability": d.fix.applicability,
+                "edits": [{"path": e.path, "start_byte": e.start_byte, "end_byte": e.end_byte, "text": e.text} for e in d.fix.edits],
+            },
         }
         for d in result.diagnostics
     ]

@@ -18,7 +18,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from convexlint import HOME_URL, __version__
-from convexlint.diagnostics import LintResult, Severity
+from convexlint.diagnostics import Fix, LintResult, Severity
 from convexlint.records import RuleRecord
 from convexlint.reporters.fingerprint import line_hashes
 from convexlint.reporters.json import dumps
@@ -43,6 +43,22 @@ def _rule_descriptor(record: RuleRecord) -> dict:
             "precision": "high",
             "problem.severity": _PROBLEM_SEVERITY[record.severity],
         },
+    }
+
+
+def _fix(fix: Fix) -> dict:
+    """A SARIF ``fix``: byte-region replacements per file (``artifactChanges``)."""
+    by_path: dict[str, list] = {}
+    for e in fix.edits:
+        by_path.setdefault(e.path, []).append(
+            {"deletedRegion": {"byteOffset": e.start_byte, "byteLength": e.end_byte - e.start_byte}, "insertedContent": {"text": e.text}}
+        )
+    return {
+        "description": {"text": f"{fix.applicability} fix (`convexlint check --fix{' --unsafe-fixes' if fix.applicability == 'unsafe' else ''}`)"},
+        "artifactChanges": [
+            {"artifactLocation": {"uri": quote(os.fsencode(path)), "uriBaseId": "%SRCROOT%"}, "replacements": replacements}
+            for path, replacements in by_path.items()
+        ],
     }
 
 
@@ -81,6 +97,8 @@ def render(result: LintResult, records: dict[str, RuleRecord], *, cwd: Path, rul
         line_hash = hashes[d.path].get(d.span.start_line)
         if line_hash is not None:
             item["partialFingerprints"] = {"primaryLocationLineHash": line_hash}
+        if d.fix is not None:
+            item["fixes"] = [_fix(d.fix)]
         results.append(item)
     root_uri = cwd.resolve().as_uri().rstrip("/") + "/"
     sarif = {

@@ -161,6 +161,8 @@ def render(result: LintResult, *, color: bool, show_summary: bool = True, width:
         head.append(": ")
         head.append(str(diag.severity), style=_STYLE[diag.severity])
         head.append(f"[{escape_controls(diag.rule)}]", style="dim" if color else "")
+        if diag.fix is not None and diag.fix.applicability == "safe":
+            head.append(" [*]", style="bold")  # `--fix` fixes it (ruff's mark)
         head.append(f" {escape_controls(diag.message)}")
         out.append(head)
         for line in _frame(diag, _lines(result.sources, diag.path, lines), astral):

@@ -25,3 +25,9 @@ def events(fn: FunctionFact, *kinds: str) -> Iterator[Event]:
     for e in fn.events:
         if e.kind in kinds:
             yield e
+
+
+def imports_v(facts: FileFacts) -> bool:
+    """Whether the file imports ``v`` from ``convex/values`` under that name (a fix that
+    writes ``v.null()`` needs it)."""
+    return any(i.source == "convex/values" and i.imported == "v" and i.local == "v" and not i.type_only for i in facts.imports)

@@ -17,7 +17,7 @@ from typing import Any, Callable, ClassVar
 
 from tree_sitter import Node
 
-from convexlint.diagnostics import Diagnostic, Span
+from convexlint.diagnostics import Diagnostic, Edit, Fix, Span
 from convexlint.model.extract.scan import FileScan
 from convexlint.model.facts import FunctionRefFact
 from convexlint.model.project import Project
@@ -57,9 +57,15 @@ class FileContext:
         file; see ``FileScan.function_reference``), or None."""
         return self.scan.function_reference(node)
 
-    def report(self, rule: "Rule", where: Node | Span, message_id: str, /, **data: Any) -> None:
+    def report(self, rule: "Rule", where: Node | Span, message_id: str, /, *, fix: list[Edit] | None = None, **data: Any) -> None:
         span = where if isinstance(where, Span) else self.source.node_span(where)
-        self.diagnostics.append(rule.diagnostic(self.source.path, span, message_id, data))
+        self.diagnostics.append(rule.diagnostic(self.source.path, span, message_id, data, fix))
+
+    def edit(self, where: Node | tuple[int, int], text: str) -> Edit:
+        """An edit of this file replacing a node (or a ``(start_byte, end_byte)`` range;
+        equal offsets insert) with ``text``."""
+        start, end = where if isinstance(where, tuple) else (where.start_byte, where.end_byte)
+        return Edit(self.source.path, start, end, text)
 
 
 @dataclass
@@ -70,8 +76,8 @@ class ProjectContext:
     options_for: Callable[[str, str], dict[str, Any]]  # (rule id, path) -> options
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
-    def report(self, rule: "Rule", path: str, span: Span, message_id: str, /, **data: Any) -> None:
-        self.diagnostics.append(rule.diagnostic(path, span, message_id, data))
+    def report(self, rule: "Rule", path: str, span: Span, message_id: str, /, *, fix: list[Edit] | None = None, **data: Any) -> None:
+        self.diagnostics.append(rule.diagnostic(path, span, message_id, data, fix))
 
 
 class Rule:
@@ -95,10 +101,13 @@ class Rule:
     def __init__(self, record: RuleRecord):
         self.record = record
 
-    def diagnostic(self, path: str, span: Span, message_id: str, data: dict[str, Any]) -> Diagnostic:
+    def diagnostic(self, path: str, span: Span, message_id: str, data: dict[str, Any], edits: list[Edit] | None = None) -> Diagnostic:
         """A diagnostic of this rule at its default severity (the engine applies config),
         its text the record's message ``message_id`` rendered with ``data``
-        (``RuleRecord.render``; raises ``RecordError`` on an unknown key or placeholder)."""
+        (``RuleRecord.render``; raises ``RecordError`` on an unknown key or placeholder);
+        ``edits`` become its ``Fix``, as safe or unsafe as the record's ``fix`` says (a
+        record with ``fix: none`` offers none)."""
+        fix = Fix(tuple(edits), self.record.fix) if edits and self.record.fix in ("safe", "unsafe") else None
         return Diagnostic(
             rule=self.id,
             severity=self.record.severity,
@@ -107,6 +116,7 @@ class Rule:
             span=span,
             help=self.record.help,
             url=self.record.url,
+            fix=fix,
         )
 
     def check_project(self, project: Project, ctx: ProjectContext) -> None:  # pragma: no cover - default

@@ -45,4 +45,5 @@ class NoFloatingPromises(Rule):
         name = convex_call_name(node)
         if name is None:
             return
-        file.report(self, node.child_by_field_name("function"), "not_awaited", call=name)
+        # Unsafe fix: wait for it (the engine drops it where `await` is not allowed).
+        file.report(self, node.child_by_field_name("function"), "not_awaited", fix=[file.edit((node.start_byte, node.start_byte), "await ")], call=name)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from convexlint.model.project import Project
 from convexlint.rules._helpers import kind_label
+from convexlint.diagnostics import Edit
 from convexlint.rules.base import ProjectContext, Rule
 
 
@@ -18,4 +19,8 @@ class NoOldRegisteredFunctionSyntax(Rule):
     def check_project(self, project: Project, ctx: ProjectContext) -> None:
         for facts, fn in project.functions():
             if fn.kind != "httpAction" and fn.syntax == "function":
-                ctx.report(self, facts.path, fn.callee_span, "old_syntax", name=fn.display_name, kind=kind_label(fn))
+                fix = None
+                if fn.handler_span is not None:  # wrap the function: `{ handler: … }`, nothing else
+                    start, end = fn.handler_span.start_byte, fn.handler_span.end_byte
+                    fix = [Edit(facts.path, start, start, "{ handler: "), Edit(facts.path, end, end, " }")]
+                ctx.report(self, facts.path, fn.callee_span, "old_syntax", fix=fix, name=fn.display_name, kind=kind_label(fn))

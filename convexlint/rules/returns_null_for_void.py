@@ -8,7 +8,9 @@ that only throws (a deprecated stub) never returns, so its ``returns`` is left a
 
 from __future__ import annotations
 
+from convexlint.diagnostics import Edit
 from convexlint.model.project import Project
+from convexlint.rules._helpers import imports_v
 from convexlint.rules.base import ProjectContext, Rule
 
 _ACCEPTS_NULL = ("v.null()", "v.any()")
@@ -25,6 +27,8 @@ class ReturnsNullForVoid(Rule):
                 continue  # a stub that only throws never returns: its `returns` describes the intended value
             compact = "".join(fn.returns_text.split())
             if not fn.returns_value and compact not in _ACCEPTS_NULL and "v.null()" not in compact:
-                ctx.report(self, facts.path, fn.returns_span, "missing_null", name=fn.display_name)
+                # The handler already returns null, which this validator rejects: declare it.
+                fix = [Edit(facts.path, fn.returns_span.start_byte, fn.returns_span.end_byte, "v.null()")] if imports_v(facts) else None
+                ctx.report(self, facts.path, fn.returns_span, "missing_null", fix=fix, name=fn.display_name)
             elif compact == "v.null()" and fn.returns_non_null:
                 ctx.report(self, facts.path, fn.returns_span, "null_but_returns_value", name=fn.display_name)

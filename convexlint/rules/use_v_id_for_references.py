@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 
 from convexlint.model.project import Project
+from convexlint.diagnostics import Edit
 from convexlint.rules.base import ProjectContext, Rule
 
 _NAME = re.compile(r"^([a-z][A-Za-z0-9]*?)(Id|Ids|_id|_ids)$")
@@ -103,4 +104,11 @@ class UseVIdForReferences(Rule):
         if not any(table in found or "" in found for found in (evidence.get(field, ()), evidence.get(singular, ()))):
             return  # nothing uses such a value as a document id: maybe an external service's id
         plural = field.endswith(("Ids", "_ids"))
-        ctx.report(self, path, span, "string_ids" if plural else "string_id", field=field, table=table)
+        # Unsafe fix: the one `v.string()` in the validator becomes `v.id("table")`. The
+        # span is the `field: validator` pair, so the validator is its last bytes (a
+        # shorthand `{ field }` span is shorter than that: no fix).
+        size = len(validator.encode("utf-8"))
+        fix = None
+        if validator.count("v.string()") == 1 and span.end_byte - span.start_byte >= len(field.encode("utf-8")) + 1 + size:
+            fix = [Edit(path, span.end_byte - size, span.end_byte, validator.replace("v.string()", f'v.id("{table}")'))]
+        ctx.report(self, path, span, "string_ids" if plural else "string_id", fix=fix, field=field, table=table)

@@ -1,0 +1,219 @@
+"""``convexlint check --fix`` / ``--diff`` (issue 11): the fix engine and the first fixes.
+
+Before/after files, idempotence (fixing twice = once), ``--diff`` applying with ``git
+apply`` to exactly what ``--fix`` writes, line endings, BOM and non-ASCII text kept, a
+fix that would break the syntax dropped, overlapping fixes taking turns, a file changed
+during the run left alone, and every safe fix on every fixture project leaving files that
+parse."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from convexlint import fixes
+from convexlint.config import Settings
+from convexlint.diagnostics import Diagnostic, Edit, Fix, LintResult, Severity, SourceTexts, Span
+from convexlint.discovery import discover
+from convexlint.engine import Linter
+from convexlint.records import load_records
+
+from conftest import FIXTURES, run_cli, write_files
+
+BEFORE = '''import { query, mutation, internalQuery } from "./_generated/server";
+import type { Id } from "./_generated/dataModel";
+import { v } from "convex/values";
+
+async function load(ctx: any, id: Id<"users">) {
+  return await ctx.db.get(id);
+}
+
+export const one = query({
+  args: { userId: v.id("users"), note: v.string() },
+  handler: async (ctx, args) => {
+    const a = await ctx.db.get(args.userId);
+    const b = await ctx.db.get(args.note as Id<"posts">);
+    const c = await ctx.db.get(args.note);
+    return [a, b, c, await load(ctx, args.userId)];
+  },
+});
+
+export const two = mutation({
+  args: { postId: v.id("posts") },
+  async handler(ctx, { postId }) {
+    const id = await ctx.db.insert("logs", { at: 1 });
+    await ctx.db.patch(id, { at: 2 });
+    await ctx.db.delete(postId);
+  },
+});
+
+export const count = internalQuery(async (ctx) => {
+  return (await ctx.db.query("logs").take(10)).length;
+});
+'''
+
+AFTER = (
+    BEFORE.replace("ctx.db.get(id)", 'ctx.db.get("users", id)')
+    .replace("ctx.db.get(args.userId)", 'ctx.db.get("users", args.userId)')
+    .replace("ctx.db.get(args.note as", 'ctx.db.get("posts", args.note as')
+    .replace("ctx.db.patch(id,", 'ctx.db.patch("logs", id,')
+    .replace("ctx.db.delete(postId)", 'ctx.db.delete("posts", postId)')
+    .replace("internalQuery(async (ctx) => {", "internalQuery({ handler: async (ctx) => {")
+    .replace("length;\n});", "length;\n} });")
+)
+
+RULES = "explicit-table-ids,no-old-registered-function-syntax"
+
+
+@pytest.fixture
+def project(tmp_path):
+    write_files(tmp_path, {"package.json": '{"dependencies": {"convex": "1.31.0"}}', "convex/_generated/server.d.ts": "export {};\n"})
+    (tmp_path / "convex" / "a.ts").write_bytes(BEFORE.encode())
+    return tmp_path
+
+
+def test_fix_writes_the_expected_file_and_a_second_run_changes_nothing(project):
+    r = run_cli("check", "--no-cache", "--select", RULES, "--fix", "convex", cwd=project)
+    assert (project / "convex" / "a.ts").read_text() == AFTER
+    assert "Fixed 6 problems (5 explicit-table-ids, 1 no-old-registered-function-syntax)." in r.stdout
+    assert r.returncode == 0  # a warning is left: ctx.db.get(args.note) has no certain table
+    assert "convex/a.ts:14" in r.stdout
+    again = run_cli("check", "--no-cache", "--select", RULES, "--fix", "convex", cwd=project)
+    assert (project / "convex" / "a.ts").read_text() == AFTER and "Fixed 0 problems." in again.stdout
+
+
+def test_diff_writes_nothing_and_applies_to_what_fix_writes(project, tmp_path_factory):
+    r = run_cli("check", "--no-cache", "--select", RULES, "--diff", "convex", cwd=project)
+    assert r.returncode == 1 and r.stdout.startswith("--- a/convex/a.ts\n+++ b/convex/a.ts\n")
+    assert (project / "convex" / "a.ts").read_text() == BEFORE
+    copy = tmp_path_factory.mktemp("applied")
+    shutil.copytree(project / "convex", copy / "convex")
+    subprocess.run(["git", "apply", "-"], input=r.stdout, text=True, cwd=copy, check=True)
+    assert (copy / "convex" / "a.ts").read_text() == AFTER
+    clean = run_cli("check", "--no-cache", "--select", "no-old-registered-function-syntax", "--diff", str(copy / "convex"), cwd=copy)
+    assert clean.returncode == 0 and clean.stdout == ""
+
+
+def test_line_endings_bom_non_ascii_and_mode_are_kept(project):
+    path = project / "convex" / "a.ts"
+    text = "// café ✓ — naïve\n" + BEFORE
+    path.write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode())
+    path.chmod(0o640)
+    run_cli("check", "--no-cache", "--select", RULES, "--fix", "convex", cwd=project)
+    data = path.read_bytes()
+    assert data == b"\xef\xbb\xbf" + ("// café ✓ — naïve\n" + AFTER).replace("\n", "\r\n").encode()
+    assert path.stat().st_mode & 0o777 == 0o640
+
+
+def _linter(root: Path) -> tuple[Linter, list]:
+    settings = Settings(load_records(), None, cwd=root, select=RULES.split(","))
+    linter = Linter(settings, root)
+    return linter, discover([root / "convex"])
+
+
+def test_a_file_changed_during_the_run_is_not_overwritten(project):
+    linter, targets = _linter(project)
+    outcome = fixes.fix(linter, targets, unsafe=False)
+    (project / "convex" / "a.ts").write_text(BEFORE + "// edited meanwhile\n")
+    assert fixes.write(outcome, project) == []
+    assert (project / "convex" / "a.ts").read_text().endswith("// edited meanwhile\n")
+    assert outcome.problems == [("convex/a.ts", "changed on disk while convexlint ran; not written")]
+
+
+class _Scripted:
+    """A linter stand-in whose runs return prepared diagnostics (one list per pass)."""
+
+    def __init__(self, root: Path, passes: list[list[Diagnostic]]):
+        self.cwd, self.overlay, self.passes = root, {}, list(passes)
+
+    def run(self, targets, jobs=1):
+        diagnostics = self.passes.pop(0) if len(self.passes) > 1 else self.passes[0]
+        return LintResult(diagnostics=diagnostics, files_checked=1, sources=SourceTexts({}), elapsed=0.0)
+
+
+def _diag(start: int, text: str, end: int | None = None) -> Diagnostic:
+    edit = Edit("convex/a.ts", start, start if end is None else end, text)
+    return Diagnostic("explicit-table-ids", Severity.WARNING, "m", "convex/a.ts", Span(start, start, 1, 1, 1, 1), fix=Fix((edit,), "safe"))
+
+
+def test_a_fix_that_would_break_the_syntax_is_dropped(tmp_path):
+    write_files(tmp_path, {"convex/a.ts": "export const a = f(1);\n"})
+    outcome = fixes.fix(_Scripted(tmp_path, [[_diag(17, "((")]]), [], unsafe=False)
+    assert outcome.total_fixed == 0 and outcome.edited == {}
+    assert outcome.problems == [("convex/a.ts", "a fix would introduce a syntax error; it was not applied")]
+
+
+def test_overlapping_fixes_take_turns(tmp_path):
+    write_files(tmp_path, {"convex/a.ts": "export const a = f(1);\n"})
+    first, second = _diag(17, "g", 18), _diag(17, "h", 18)
+    outcome = fixes.fix(_Scripted(tmp_path, [[first, second], [second], []]), [], unsafe=False)
+    assert outcome.total_fixed == 2  # the first in pass one, the second in pass two
+    assert outcome.edited[tmp_path / "convex" / "a.ts"] == b"export const a = h(1);\n"
+
+
+def test_unsafe_fixes_wait_for_the_flag(tmp_path):
+    write_files(tmp_path, {"convex/a.ts": "export const a = f(1);\n"})
+    risky = Diagnostic("x", Severity.WARNING, "m", "convex/a.ts", Span(0, 0, 1, 1, 1, 1), fix=Fix((Edit("convex/a.ts", 17, 18, "g"),), "unsafe"))
+    assert fixes.fix(_Scripted(tmp_path, [[risky]]), [], unsafe=False).unsafe_left == 1
+    assert fixes.fix(_Scripted(tmp_path, [[risky], []]), [], unsafe=True).total_fixed == 1
+
+
+@pytest.mark.parametrize("root", sorted(p for p in (FIXTURES / "projects").iterdir() if p.is_dir()), ids=lambda p: p.name)
+def test_every_safe_fix_on_the_fixture_projects_parses_and_is_final(root, tmp_path):
+    shutil.copytree(root, tmp_path / root.name)
+    copy = tmp_path / root.name
+    settings = Settings(load_records(), None, cwd=copy, preview=True)
+    linter = Linter(settings, copy)
+    targets = discover([copy])
+    outcome = fixes.fix(linter, targets, unsafe=False)
+    for path, data in outcome.edited.items():
+        rel = os.path.relpath(path, copy)
+        assert fixes.syntax_errors(data, rel) <= fixes.syntax_errors(outcome.original[path], rel), rel
+    assert not [d for d in outcome.result.diagnostics if fixes.applies(d, False)], "fixable problems left after fixing"
+
+
+VOID_BEFORE = '''import { internalMutation, mutation } from "./_generated/server";
+import type { Id } from "./_generated/dataModel";
+import { v } from "convex/values";
+
+export const touch = internalMutation({
+  args: { userId: v.string() },
+  handler: async (ctx, args) => {
+    ctx.db.patch("users", args.userId as Id<"users">, { seen: true });
+  },
+});
+
+export const clear = mutation({
+  args: {},
+  returns: v.string(),
+  handler: async (ctx) => {
+    await ctx.auth.getUserIdentity();
+  },
+});
+'''
+VOID_SAFE = VOID_BEFORE.replace('args: { userId: v.string() },', 'args: { userId: v.string() }, returns: v.null(),').replace(
+    "returns: v.string(),", "returns: v.null(),"
+)
+VOID_UNSAFE = VOID_SAFE.replace('args: { userId: v.string() }', 'args: { userId: v.id("users") }').replace(
+    '    ctx.db.patch("users"', '    await ctx.db.patch("users"'
+)
+VOID_RULES = "require-returns-validator,returns-null-for-void,no-floating-promises,use-v-id-for-references"
+
+
+def test_returns_and_unsafe_fixes_before_and_after(tmp_path):
+    write_files(tmp_path, {"convex/_generated/server.d.ts": "export {};\n", "convex/schema.ts": (
+        'import { defineSchema, defineTable } from "convex/server";\nimport { v } from "convex/values";\n'
+        "export default defineSchema({ users: defineTable({ seen: v.boolean() }) });\n"
+    ), "convex/a.ts": VOID_BEFORE})
+    path = tmp_path / "convex" / "a.ts"
+    safe = run_cli("check", "--no-cache", "--preview", "--select", VOID_RULES, "--fix", "convex", cwd=tmp_path)
+    assert path.read_text() == VOID_SAFE, path.read_text()
+    assert "2 more fixable with `--unsafe-fixes`." in safe.stdout
+    run_cli("check", "--no-cache", "--preview", "--select", VOID_RULES, "--fix", "--unsafe-fixes", "convex", cwd=tmp_path)
+    assert path.read_text() == VOID_UNSAFE, path.read_text()
+    again = run_cli("check", "--no-cache", "--preview", "--select", VOID_RULES, "--fix", "--unsafe-fixes", "convex", cwd=tmp_path)
+    assert path.read_text() == VOID_UNSAFE and "Fixed 0 problems." in again.stdout
