@@ -4,10 +4,10 @@ Sources: the official ESLint plugin's rule of the same id, Convex Best Practices
 Convex APIs take the table first (``ctx.db.get("users", id)``), which makes the table
 explicit at the call and lets Convex check it.
 
-Fix (safe): insert the table when it is certain from the id's own type: a cast
-``id as Id<"users">``; a value from ``ctx.db.insert("users", …)``; a parameter typed
-``Id<"users">``; or an argument the registration validates with ``v.id("users")``
-(``args.userId`` or a destructured ``{ userId }``). Otherwise no fix.
+Fix (safe): insert the table when it is certain: a value from ``ctx.db.insert("users",
+…)``; a parameter typed ``Id<"users">``; or an argument the registration validates with
+``v.id("users")`` (``args.userId`` or a destructured ``{ userId }``). A cast (``x as
+Id<"users">``) is only a claim: no fix. Otherwise no fix.
 """
 
 from __future__ import annotations
@@ -57,10 +57,10 @@ def _certain_table(file: FileContext, arg: Node) -> str | None:
     node = unwrap(arg)
     if node is None:
         return None
-    if arg.type == "as_expression" or (node.parent is not None and node.parent.type == "as_expression"):
-        cast = arg if arg.type == "as_expression" else node.parent
-        m = _ID_TYPE.match(" ".join(text(cast.named_children[-1]).split()))
-        return m.group(1) if m else None
+    if arg.type in ("as_expression", "satisfies_expression", "non_null_expression"):
+        # A cast (`x as Id<"deals">`) is a claim, not a certainty: polymorphic ids are cast
+        # per branch, and a wrong cast would make the two-argument form fail. No fix.
+        return None
     if node.type == "identifier":
         bound = resolve_binding(text(node), node)
         if bound is None:
