@@ -778,6 +778,15 @@ class Linter:
             project.is_component = key is not None and is_component_dir(self.cwd / key)
         return projects
 
+    def _comment_removal(self, outcome: _FileOutcome, span: Span) -> Fix | None:
+        """The safe fix of an unused suppression: delete its comment (see
+        ``_removal_range``); None when the file cannot be read again."""
+        data = self.overlay.get(outcome.target.path) or read_regular(outcome.target.path)
+        if data is None or data[span.start_byte : span.end_byte][:2] not in (b"//", b"/*"):
+            return None  # changed since it was linted: no edit against stale offsets
+        start, end = _removal_range(data, span.start_byte, span.end_byte)
+        return Fix((Edit(outcome.rel, start, end, ""),), "safe")
+
     def _convex_version(self, functions_dir: str | None) -> ConvexVersion | None:
         if functions_dir is None:
             return None
@@ -834,16 +843,26 @@ class Linter:
                 for span, rule, message_id, data in o.suppressions.problems:
                     final.append(dataclasses.replace(self._meta(rule, o.rel, span, message_id, **data), severity=settings[rule].severity))
             if self.settings.report_unused_disables and "unused-suppression" in settings:
-                for span, message_id, data in unused(o.suppressions):
-                    final.append(
-                        dataclasses.replace(
-                            self._meta("unused-suppression", o.rel, span, message_id, **data),
-                            severity=settings["unused-suppression"].severity,
-                        )
-                    )
+                for span, message_id, data, whole in unused(o.suppressions):
+                    diag = self._meta("unused-suppression", o.rel, span, message_id, **data)
+                    fix = self._comment_removal(o, span) if whole else None
+                    final.append(dataclasses.replace(diag, severity=settings["unused-suppression"].severity, fix=fix))
 
         unique = {(d.rule, d.path, d.span.start_byte, d.span.end_byte, d.message): d for d in final}
         return sorted(unique.values(), key=Diagnostic.sort_key)
+
+
+def _removal_range(data: bytes, start: int, end: int) -> tuple[int, int]:
+    """The bytes to delete to remove the comment at ``[start, end)``: its whole line (with
+    the line break) when nothing else is on it, else the comment and the blanks before it."""
+    line_start = data.rfind(b"\n", 0, start) + 1
+    line_end = data.find(b"\n", end)
+    line_end = len(data) if line_end < 0 else line_end
+    if not data[line_start:start].strip() and not data[end:line_end].strip():
+        return line_start, min(line_end + 1, len(data))
+    while start > line_start and data[start - 1 : start] in (b" ", b"\t"):
+        start -= 1
+    return start, end
 
 
 def _scope_applies(scope: str, is_server: bool) -> bool:

@@ -152,18 +152,21 @@ def parse_suppressions(source: SourceFile, comments: list[Node], known_rules: se
     return FileSuppressions(items, problems)
 
 
-def unused(file_supps: FileSuppressions) -> list[tuple[Span, str, dict]]:
-    """``(span, message key, data)`` (``unused-suppression``'s messages) for each directive
-    (or named id) that suppressed nothing."""
+def unused(file_supps: FileSuppressions) -> list[tuple[Span, str, dict, bool]]:
+    """``(span, message key, data, whole)`` (``unused-suppression``'s messages) for each
+    directive (or named id) that suppressed nothing; ``whole``: the directive as a whole
+    suppressed nothing, so removing the comment is the fix (when some of its ids did
+    suppress something, only those that did not should go: no fix is offered)."""
     out = []
     for s in file_supps.items:
         if s.eslint:
             continue
         if s.rules is None:
             if not s.used:
-                out.append((s.span, "unused", {"directive": f"convexlint-{s.kind}"}))
+                out.append((s.span, "unused", {"directive": f"convexlint-{s.kind}"}, True))
             continue
+        whole = not any(r in s.used for r in s.rules)
         for r in s.rules:
             if r not in s.used:
-                out.append((s.span, "unused", {"directive": f"convexlint-{s.kind} {r}"}))
+                out.append((s.span, "unused", {"directive": f"convexlint-{s.kind} {r}"}, whole))
     return out

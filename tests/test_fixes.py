@@ -216,3 +216,20 @@ def test_returns_and_unsafe_fixes_before_and_after(tmp_path):
     assert path.read_text() == VOID_UNSAFE, path.read_text()
     again = run_cli("check", "--no-cache", "--preview", "--select", VOID_RULES, "--fix", "--unsafe-fixes", "convex", cwd=tmp_path)
     assert path.read_text() == VOID_UNSAFE and "Fixed 0 problems." in again.stdout
+
+
+def test_unused_suppressions_are_removed(tmp_path):
+    source = (
+        'import { query } from "./_generated/server";\n'
+        "// convexlint-disable-next-line no-filter-in-query -- old reason\n"
+        "export const a = 1;\n"
+        "export const b = 2; // convexlint-disable-line require-returns-validator\n"
+        "/* convexlint-disable-next-line */\n"
+        "export const c = 3;\n"
+    )
+    write_files(tmp_path, {"convex/_generated/server.d.ts": "export {};\n", "convex/a.ts": source})
+    r = run_cli("check", "--no-cache", "--report-unused-disables", "--fix", "convex", cwd=tmp_path)
+    assert (tmp_path / "convex" / "a.ts").read_text() == (
+        'import { query } from "./_generated/server";\nexport const a = 1;\nexport const b = 2;\nexport const c = 3;\n'
+    ), r.stdout
+    assert "Fixed 3 problems (3 unused-suppression)." in r.stdout
