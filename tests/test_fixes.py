@@ -233,3 +233,30 @@ def test_unused_suppressions_are_removed(tmp_path):
         'import { query } from "./_generated/server";\nexport const a = 1;\nexport const b = 2;\nexport const c = 3;\n'
     ), r.stdout
     assert "Fixed 3 problems (3 unused-suppression)." in r.stdout
+
+
+def _examples():
+    from test_records import _cases
+
+    for case in _cases():
+        rule_id, kind, example = case.values
+        if kind == "bad" and load_records()[rule_id].fix != "none":
+            yield pytest.param(rule_id, example, id=case.id)
+
+
+@pytest.mark.parametrize(("rule_id", "example"), list(_examples()))
+def test_every_fix_on_the_record_examples_parses_and_is_final(tmp_path, rule_id, example):
+    """Safe and unsafe fixes on every bad example of a rule that fixes: the edited files
+    have no more syntax errors than before, and nothing fixable is left."""
+    from test_records import _materialise
+
+    _materialise(tmp_path, example)
+    settings = Settings(load_records(), None, cwd=tmp_path, preview=True, select=[rule_id])
+    settings.report_unused_disables = True
+    linter = Linter(settings, tmp_path)
+    outcome = fixes.fix(linter, discover([tmp_path]), unsafe=True)
+    for path, data in outcome.edited.items():
+        rel = os.path.relpath(path, tmp_path)
+        assert fixes.syntax_errors(data, rel) <= fixes.syntax_errors(outcome.original[path], rel), rel
+    assert not [d for d in outcome.result.diagnostics if fixes.applies(d, True)]
+    assert not outcome.problems
