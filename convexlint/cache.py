@@ -42,7 +42,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from convexlint.reading import read_regular
+from convexlint.reading import read_regular, read_text
 
 FORMAT = 5
 #: Whole-run results kept (a full run and a few partial ones, e.g. a pre-commit hook's).
@@ -127,12 +127,8 @@ class Cache:
     def _read(self, name: str) -> str | None:
         """The body of a cache file after a header matching this run, else None (also when
         it is not a regular file, cannot be read or is not UTF-8)."""
-        data = read_regular(self.directory / name)
-        if data is None:
-            return None
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError:
+        text = read_text(self.directory / name)
+        if text is None:
             return None
         header, _, body = text.partition("\n")
         return body if header == self.header else None

@@ -19,7 +19,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from convexlint.reading import read_json as _read_json
 from convexlint.reading import read_regular
+from convexlint.reading import upward as _upward
 
 _DEPENDENCY_KEYS = ("dependencies", "devDependencies", "peerDependencies")
 _LOCKFILES = ("package-lock.json", "pnpm-lock.yaml", "yarn.lock", "bun.lock")
@@ -97,27 +99,11 @@ def convex_version(functions_dir: Path) -> ConvexVersion | None:
     return ConvexVersion(lowest, spec, "the lowest version the package.json range admits" if lowest else "package.json")
 
 
-def _upward(start: Path, stop: Path | None):
-    d = start
-    while True:
-        yield d
-        if d == stop or d.parent == d:
-            return
-        d = d.parent
-
-
 def _repository_root(path: Path) -> Path | None:
     for d in _upward(path, None):
         if (d / ".git").exists():
             return d
     return None
-
-
-def _read_json(path: Path):
-    try:
-        return json.loads((read_regular(path) or b"").decode("utf-8"))
-    except ValueError:  # also UnicodeDecodeError; missing or not a regular file: b""
-        return None
 
 
 def _dependent_package(functions_dir: Path) -> tuple[Path, str] | None:

@@ -8,9 +8,15 @@ cache files) goes through here or checks ``is_regular`` first.
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import stat
+from collections.abc import Iterator
 from pathlib import Path
+
+_COMMENT = re.compile(r'("(?:[^"\\\n]|\\.)*")|//[^\n]*|/\*.*?\*/', re.S)
+_TRAILING_COMMA = re.compile(r",(\s*[}\]])")
 
 
 def is_regular(path: Path | str) -> bool:
@@ -41,3 +47,40 @@ def read_regular(path: Path | str, *, errors: bool = False) -> bytes | None:
         if errors:
             raise
         return None
+
+
+def read_text(path: Path | str) -> str | None:
+    """The UTF-8 text of a regular file (``read_regular``), or None when it is missing, not
+    a regular file, unreadable or not UTF-8."""
+    data = read_regular(path)
+    if data is None:
+        return None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def read_json(path: Path | str, *, jsonc: bool = False):
+    """A JSON file's value, or None when it cannot be read or parsed; ``jsonc`` accepts
+    comments and trailing commas (``tsconfig.json``)."""
+    text = read_text(path)
+    if text is None:
+        return None
+    if jsonc:
+        text = _COMMENT.sub(lambda m: m.group(1) or "", text)
+        text = _TRAILING_COMMA.sub(r"\1", text)
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+
+
+def upward(start: Path, stop: Path | None = None) -> Iterator[Path]:
+    """``start`` and its parents, up to ``stop`` (included) or the file system's root."""
+    d = start
+    while True:
+        yield d
+        if d == stop or d.parent == d:
+            return
+        d = d.parent

@@ -23,41 +23,12 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from convexlint.reading import read_regular
+from convexlint.reading import read_json as _read_json
+from convexlint.reading import upward as _upward
 
 #: An import specifier in ``import … from "x"``, ``export … from "x"``, ``import("x")``.
 IMPORT_SPECIFIER = re.compile(rb"""(?:\bfrom|\bimport)\s*\(?\s*["']([^"'\n]+)["']""")
 _SCRIPT_EXTENSIONS = (".d.ts", ".d.mts", ".ts", ".tsx", ".js", ".jsx", ".mts", ".cts", ".mjs", ".cjs")  # longest first
-_LINE_COMMENT = re.compile(r'("(?:[^"\\\n]|\\.)*")|//[^\n]*|/\*.*?\*/', re.S)
-_TRAILING_COMMA = re.compile(r",(\s*[}\]])")
-
-
-def _upward(start: Path, stop: Path | None = None):
-    d = start
-    while True:
-        yield d
-        if d == stop or d.parent == d:
-            return
-        d = d.parent
-
-
-def _read_json(path: Path, *, jsonc: bool = False):
-    """A JSON file's value, or None when it is missing or malformed; ``jsonc`` accepts
-    comments and trailing commas (``tsconfig.json``)."""
-    data = read_regular(path)
-    if data is None:
-        return None
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        return None
-    if jsonc:
-        text = _LINE_COMMENT.sub(lambda m: m.group(1) or "", text)
-        text = _TRAILING_COMMA.sub(r"\1", text)
-    try:
-        return json.loads(text)
-    except ValueError:
-        return None
 
 
 @lru_cache(maxsize=256)
