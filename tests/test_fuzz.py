@@ -34,6 +34,10 @@ PIECES = [
     "ctx.db.query(\"messages\").filter((q) => q)", "await ctx.runQuery(api.a.b, {});", "query({ args: {}, handler: async (ctx) => 1 })",
     "v.object({ a: v.string() })", "}", "{", "(", ")", "\"", "`${", "//", "/*", "\n", "\x00", "\x1b[2J", "\x1b]8;;http://x\x07",
     "\u2028", "\x85", "\r", "::error::x", "a(" * 50, "\ufeff",
+    # Shapes that have fixes: old syntax, a certain table, a stale suppression, no await.
+    "\nexport const old = internalQuery(async (ctx) => null);\n",
+    "const id = await ctx.db.insert(\"t\", {}); await ctx.db.patch(id, {});",
+    "\n// convexlint-disable-next-line no-filter-in-query\n", "ctx.scheduler.runAfter(0, internal.a.b, {});",
 ]
 COMMAND = re.compile(r"::(error|warning|notice) [^\n\r]*::[^\r\n]*")
 
@@ -85,3 +89,29 @@ def test_mutated_example_keeps_every_invariant(tmp_path_factory, name, ops):
     cold, warm = _run(root, cache), _run(root, cache)
     assert cold.diagnostics == result.diagnostics
     assert warm.diagnostics == result.diagnostics
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(
+    name=st.sampled_from(NAMES),
+    ops=st.lists(st.tuples(st.integers(0, 2), st.integers(0, 10_000), st.integers(0, 10_000), st.integers(0, 100)), max_size=4),
+)
+def test_fixing_mutated_code_never_breaks_it_and_is_final(tmp_path_factory, name, ops):
+    """Every fix (safe and unsafe) on mutated code: no new syntax errors, nothing fixable
+    left, and fixing the fixed text again changes nothing (issue 11, Tests)."""
+    from convexlint import fixes
+
+    root = tmp_path_factory.mktemp("fix")
+    shutil.copytree(EXAMPLE / "convex", root / "convex")
+    (root / name).write_text(_mutate(SOURCES[name], ops), encoding="utf-8")
+    settings = Settings(load_records(), None, cwd=root, preview=True)
+    settings.report_unused_disables = True
+    linter = Linter(settings, root)
+    targets = discover([root / "convex"], client_context=linter.needs_client_code)
+    outcome = fixes.fix(linter, targets, unsafe=True)
+    for path, data in outcome.edited.items():
+        rel = path.relative_to(root).as_posix()
+        assert fixes.syntax_errors(data, rel) <= fixes.syntax_errors(outcome.original[path], rel), rel
+    assert not [d for d in outcome.result.diagnostics if fixes.applies(d, True)]
+    again = fixes.fix(linter, targets, unsafe=True)  # the overlay holds the fixed text
+    assert again.total_fixed == 0
