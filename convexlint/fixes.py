@@ -87,6 +87,13 @@ def _overlaps(a: Edit, b: Edit) -> bool:
     return a.start_byte < b.end_byte and b.start_byte < a.end_byte
 
 
+def _by_file(edits: list[Edit]) -> dict[str, list[Edit]]:
+    out: dict[str, list[Edit]] = {}
+    for e in edits:
+        out.setdefault(e.path, []).append(e)
+    return out
+
+
 def fix(linter, targets, *, unsafe: bool) -> FixOutcome:
     """Lint ``targets`` with ``linter`` (an ``engine.Linter``) and apply fixes pass after
     pass in its overlay (see the module docstring); writes nothing."""
@@ -106,12 +113,9 @@ def fix(linter, targets, *, unsafe: bool) -> FixOutcome:
             taken += d.fix.edits  # type: ignore[union-attr]
         if not chosen:
             break
-        by_file: dict[str, list[Edit]] = {}
-        for e in taken:
-            by_file.setdefault(e.path, []).append(e)
+        texts: dict[str, bytes] = {}  # rel -> the text the edits apply to
         bad: set[str] = set()
-        staged: dict[Path, bytes] = {}
-        for rel, edits in by_file.items():
+        for rel, edits in _by_file(taken).items():
             path = cwd / rel
             current = linter.overlay.get(path)
             if current is None:
@@ -121,22 +125,19 @@ def fix(linter, targets, *, unsafe: bool) -> FixOutcome:
                     outcome.problems.append((rel, "cannot be read"))
                     continue
                 outcome.original.setdefault(path, current)
-            new = apply_edits(current, edits)
-            if syntax_errors(new, rel) > syntax_errors(current, rel):
+            if syntax_errors(apply_edits(current, edits), rel) > syntax_errors(current, rel):
                 bad.add(rel)
                 outcome.problems.append((rel, "a fix would introduce a syntax error; it was not applied"))
                 continue
-            staged[path] = new
+            texts[rel] = current
+        # A fix spanning several files applies only where every file took it, so each file
+        # gets the edits of the fixes that apply, not of all the fixes tried on it.
         applied = [d for d in chosen if not any(e.path in bad for e in d.fix.edits)]  # type: ignore[union-attr]
         rejected.update((d.rule, d.path, d.span.start_byte, d.message) for d in chosen if d not in applied)
         if not applied:
             continue
-        # A fix spanning several files applies only where every file took it.
-        keep = {e.path for d in applied for e in d.fix.edits}  # type: ignore[union-attr]
-        for path, new in staged.items():
-            rel = next((r for r in by_file if cwd / r == path), None)
-            if rel in keep:
-                linter.overlay[path] = new
+        for rel, edits in _by_file([e for d in applied for e in d.fix.edits]).items():  # type: ignore[union-attr]
+            linter.overlay[cwd / rel] = apply_edits(texts[rel], edits)
         for d in applied:
             outcome.fixed[d.rule] = outcome.fixed.get(d.rule, 0) + 1
         outcome.result = linter.run(targets, jobs=1)
