@@ -377,13 +377,13 @@ def workspace_client_files(workspace: Path, functions_dirs: list[Path], skip: se
     functions dir)``, outside the folders in ``skip`` (functions directories and project
     roots already read). The workspace is walked once and each file read once."""
     for path in client_files(workspace, skip, ignorer, components=True):
-        try:
-            if not path.is_file() or path.stat().st_size > _MAX_SEARCHED:
-                continue
-            data = read_regular(path)
-            if data is None:
+        try:  # client_files lists regular files only
+            if path.stat().st_size > _MAX_SEARCHED:
                 continue
         except OSError:
+            continue
+        data = read_regular(path)
+        if data is None:
             continue
         specs = import_specifiers(data) if b"api" in data else frozenset()
         if not specs:

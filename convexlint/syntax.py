@@ -240,10 +240,6 @@ def nearest_ancestor(
     return result
 
 
-def _is_function(node: Node) -> bool:
-    return node.type in FUNCTION_TYPES
-
-
 class NodesByPosition:
     """Nodes of one file in document order, sliced by byte range in O(log n).
 

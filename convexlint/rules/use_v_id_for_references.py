@@ -19,6 +19,7 @@ plural, ``sessionIds``) and the arguments of a function that calls ``ctx.db.norm
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 from convexlint.model.project import Project
 from convexlint.diagnostics import Edit
@@ -70,6 +71,7 @@ class UseVIdForReferences(Rule):
                 used = project_uses.get(field, frozenset())
                 evidence = {field: used if "text" in used else used | validated.get(field, frozenset())}
                 self._check(ctx, table.path, field, validator, table.field_spans.get(field), tables, evidence, table.name)
+        by_offset: dict[str, tuple[list[int], list[tuple[str, str, int, str]]]] = {}
         for facts, fn in project.functions():
             if any(e.detail == "normalizeId" for e in fn.events):
                 continue  # ctx.db.normalizeId(table, s): a string id, validated on purpose
@@ -77,15 +79,18 @@ class UseVIdForReferences(Rule):
                 continue
             # An argument: only what its own handler does with it (another function's
             # `chatId` may be a document id while this one is a client-made key).
+            if facts.path not in by_offset:  # each file's uses sorted once, sliced per handler
+                uses = sorted(facts.id_uses, key=lambda u: u[2])
+                by_offset[facts.path] = ([u[2] for u in uses], uses)
+            offsets, uses = by_offset[facts.path]
             start, end = fn.handler_span.start_byte, fn.handler_span.end_byte
             own: dict[str, set[str]] = {}
             text_names = set()
-            for name, table_name, offset, kind in facts.id_uses:
-                if start <= offset < end:
-                    if kind == "value":
-                        own.setdefault(name, set()).add(table_name)
-                    elif kind == "text":
-                        text_names.add(name)  # parsed as text (`custom:slug:id`): not an id
+            for name, table_name, _offset, kind in uses[bisect_left(offsets, start) : bisect_left(offsets, end)]:
+                if kind == "value":
+                    own.setdefault(name, set()).add(table_name)
+                elif kind == "text":
+                    text_names.add(name)  # parsed as text (`custom:slug:id`): not an id
             for name in text_names:
                 own.pop(name, None)
             for field, validator in fn.args_fields.items():
