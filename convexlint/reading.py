@@ -31,13 +31,12 @@ def is_regular(path: Path | str) -> bool:
 def read_regular(path: Path | str, *, errors: bool = False) -> bytes | None:
     """The bytes of ``path`` if it is a regular file (symlinks followed), else None: a FIFO,
     socket, device or directory is never read, and the check cannot block (the file is
-    opened with ``O_NONBLOCK`` where the platform has it, and checked again with
-    ``fstat`` on the open descriptor, so a file swapped for a FIFO in between is caught).
+    opened with ``O_NONBLOCK`` where the platform has it and checked with ``fstat`` on
+    the open descriptor, so no stat-then-open race either).
     None also when it cannot be opened or read, unless ``errors``: then that ``OSError``
     (or ``ValueError`` for a NUL in the path) is raised, so the caller can say why."""
     try:
-        if not stat.S_ISREG(os.stat(path).st_mode):
-            return None
+        # A read-only O_NONBLOCK open returns at once even for a FIFO; fstat then decides.
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
         with open(fd, "rb") as f:
             if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
