@@ -781,7 +781,8 @@ class Linter:
     def _comment_removal(self, outcome: _FileOutcome, span: Span) -> Fix | None:
         """The safe fix of an unused suppression: delete its comment (see
         ``_removal_range``); None when the file cannot be read again."""
-        data = self.overlay.get(outcome.target.path) or read_regular(outcome.target.path)
+        path = outcome.target.path
+        data = self.overlay[path] if path in self.overlay else read_regular(path)
         if data is None or data[span.start_byte : span.end_byte][:2] not in (b"//", b"/*"):
             return None  # changed since it was linted: no edit against stale offsets
         start, end = _removal_range(data, span.start_byte, span.end_byte)
@@ -798,7 +799,16 @@ class Linter:
         """Run the project rules on the outcomes' facts, then apply scopes, configuration
         and suppressions; sorted and deduplicated."""
         by_rel = {o.rel: o for o in outcomes}
-        project_ctx = ProjectContext(options_for=self._options)
+        texts: dict[str, bytes | None] = {}
+
+        def source(rel: str) -> bytes | None:
+            if rel not in texts:
+                o = by_rel.get(rel)
+                path = o.target.path if o is not None else self.cwd / rel
+                texts[rel] = self.overlay[path] if path in self.overlay else read_regular(path)
+            return texts[rel]
+
+        project_ctx = ProjectContext(options_for=self._options, source=source)
         for project in self.projects(outcomes).values():
             for rule in self.rules:
                 rule.check_project(project, project_ctx)

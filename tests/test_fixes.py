@@ -260,3 +260,67 @@ def test_every_fix_on_the_record_examples_parses_and_is_final(tmp_path, rule_id,
         assert fixes.syntax_errors(data, rel) <= fixes.syntax_errors(outcome.original[path], rel), rel
     assert not [d for d in outcome.result.diagnostics if fixes.applies(d, True)]
     assert not outcome.problems
+
+
+RENAME_SCHEMA = '''import { defineSchema, defineTable } from "convex/server";
+import { v } from "convex/values";
+export default defineSchema({
+  posts: defineTable({ authorId: v.string(), published: v.boolean() })
+    .index("by_author_and_published", ["authorId", "published"])
+    .index('by_author', ['authorId']),
+  drafts: defineTable({ authorId: v.string() }).index("by_author", ["authorId"]),
+});
+'''
+RENAME_POSTS = '''import { query } from "./_generated/server";
+import { v } from "convex/values";
+export const mine = query({
+  args: { authorId: v.string() },
+  handler: async (ctx, args) => {
+    const posts = await ctx.db.query("posts").withIndex("by_author_and_published", (q) => q.eq("authorId", args.authorId)).collect();
+    const all = await ctx.db.query('posts').withIndex('by_author', (q) => q.eq("authorId", args.authorId)).collect();
+    const drafts = await ctx.db.query("drafts").withIndex("by_author", (q) => q.eq("authorId", args.authorId)).collect();
+    return [posts, all, drafts];
+  },
+});
+'''
+
+
+def _rename_project(tmp_path, extra: dict[str, str] | None = None):
+    write_files(tmp_path, {"convex/_generated/server.d.ts": "export {};\n", "convex/schema.ts": RENAME_SCHEMA, "convex/posts.ts": RENAME_POSTS, **(extra or {})})
+    return run_cli("check", "--no-cache", "--preview", "--select", "index-name-convention", "--fix", "convex", cwd=tmp_path)
+
+
+def test_an_index_rename_edits_the_schema_and_every_use_on_that_table(tmp_path):
+    r = _rename_project(tmp_path)
+    schema = (tmp_path / "convex" / "schema.ts").read_text()
+    posts = (tmp_path / "convex" / "posts.ts").read_text()
+    assert schema == RENAME_SCHEMA.replace('"by_author_and_published"', '"by_authorId_published"').replace("'by_author'", "'by_authorId'").replace(
+        '.index("by_author", ["authorId"])', '.index("by_authorId", ["authorId"])'
+    ), schema
+    assert posts == RENAME_POSTS.replace('"by_author_and_published"', '"by_authorId_published"').replace("'by_author'", "'by_authorId'").replace(
+        'withIndex("by_author"', 'withIndex("by_authorId"'
+    ), posts
+    assert "Fixed 3 problems (3 index-name-convention)." in r.stdout and r.returncode == 0
+    again = run_cli("check", "--no-cache", "--preview", "--select", "index-name-convention", "--fix", "convex", cwd=tmp_path)
+    assert "Fixed 0 problems." in again.stdout and (tmp_path / "convex" / "schema.ts").read_text() == schema
+
+
+@pytest.mark.parametrize(
+    ("name", "extra"),
+    [
+        # a helper given the name as an argument: a literal the model cannot place
+        ("helper", {"convex/lib.ts": 'import { getManyFrom } from "convex-helpers/server/relationships";\nexport const f = (db: any) => getManyFrom(db, "drafts", "by_author", "x");\n'}),
+        # a name built at run time might be any index's
+        ("built", {"convex/lib.ts": 'export const f = (ctx: any, k: string) => ctx.db.query("posts").withIndex(`by_${k}`).collect();\n'}),
+        # client code passing the name to a generic query
+        ("client", {"src/app.tsx": 'import { api } from "../convex/_generated/api";\nexport const args = { index: "by_author" };\n', "package.json": "{}"}),
+    ],
+)
+def test_no_rename_when_some_use_is_not_visible(tmp_path, name, extra):
+    _rename_project(tmp_path, extra)
+    schema = (tmp_path / "convex" / "schema.ts").read_text()
+    if name == "built":
+        assert schema == RENAME_SCHEMA  # a name built at run time may be any index's: nothing is renamed
+    else:
+        assert '"by_authorId_published"' in schema  # that index has no hidden use
+        assert "'by_author'" in schema and '.index("by_author", ["authorId"])' in schema, schema

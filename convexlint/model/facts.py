@@ -331,6 +331,10 @@ class FileFacts:
     helpers: dict[str, HelperFact] = field(default_factory=dict)
     table_refs: list[TableRef] = field(default_factory=list)
     index_refs: list[IndexRef] = field(default_factory=list)
+    #: ``withIndex``/``withSearchIndex`` calls whose index name is built at run time
+    #: (`` `by_${f}` ``, ``"by_" + f``, a call): some index is used under a name no literal
+    #: shows, so no index can be renamed with certainty.
+    built_index_names: int = 0
     api_refs: list[FunctionRefFact] = field(default_factory=list)  # every api./internal. path
     reexports: list[tuple[str, str, str]] = field(default_factory=list)  # (source, imported, exported)
     aliases: dict[str, str] = field(default_factory=dict)  # module-level `const a = b`: a -> b

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from convexlint.diagnostics import Span
 from convexlint.model.vocabulary import LIBRARY_INDEXES, REGISTRARS, builtin_registrar, is_generated_server
 from convexlint.model.facts import (
     FileFacts,
@@ -158,6 +159,36 @@ class Project:
         if own is not None and facts is not self.schema_file:
             return own if not own.dynamic and not own.spreads else None
         return self.static_schema()
+
+    def index_uses(self, table: str, name: str) -> tuple[list[tuple[str, Span]], int] | None:
+        """Where index ``name`` of ``table`` is named, for renaming it: ``(uses, literals)``
+        with ``uses`` the ``(path, span)`` of the name's string literal in its definition and
+        in every ``withIndex``/``withSearchIndex`` on that table, and ``literals`` how many
+        string literals of exactly ``name`` the project's files should hold if those were all
+        (every definition and reference of an index of that name, on any table). A caller
+        that finds more literals in the text has met a use the model cannot see (a helper
+        taking the name as an argument, a type). None when some use may be invisible: the
+        schema is not fully static, or some index name is built at run time."""
+        schema = self.static_schema()
+        if schema is None or any(f.built_index_names for f in (*self.files.values(), *self.client_files.values())):
+            return None
+        uses: list[tuple[str, Span]] = []
+        literals = 0
+        for t in schema.tables:
+            if not t.indexes_complete:
+                return None
+            for index in t.indexes:
+                if index.name == name:
+                    literals += 1
+                    if t.name == table and index.name_span is not None:
+                        uses.append((t.path, index.name_span))
+        for facts in self.files.values():
+            refs = [r for r in facts.index_refs if r.index == name]
+            if refs and self.static_schema_for(facts) is not schema:
+                return None  # code judged against its own schema (a test's) names it too
+            literals += len(refs)
+            uses += [(facts.path, r.span) for r in refs if r.table == table]
+        return uses, literals
 
     def tables(self) -> dict[str, TableFact]:
         schema = self.schema

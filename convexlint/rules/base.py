@@ -57,9 +57,11 @@ class FileContext:
         file; see ``FileScan.function_reference``), or None."""
         return self.scan.function_reference(node)
 
-    def report(self, rule: "Rule", where: Node | Span, message_id: str, /, *, fix: list[Edit] | None = None, **data: Any) -> None:
+    def report(
+        self, rule: "Rule", where: Node | Span, message_id: str, /, *, fix: list[Edit] | None = None, unsafe: bool = False, **data: Any
+    ) -> None:
         span = where if isinstance(where, Span) else self.source.node_span(where)
-        self.diagnostics.append(rule.diagnostic(self.source.path, span, message_id, data, fix))
+        self.diagnostics.append(rule.diagnostic(self.source.path, span, message_id, data, fix, unsafe))
 
     def edit(self, where: Node | tuple[int, int], text: str) -> Edit:
         """An edit of this file replacing a node (or a ``(start_byte, end_byte)`` range;
@@ -70,14 +72,20 @@ class FileContext:
 
 @dataclass
 class ProjectContext:
-    """What a project check gets besides the ``Project``: options per file and ``report``
-    (a record message key and its placeholder values, as ``FileContext.report``)."""
+    """What a project check gets besides the ``Project``: options per file, ``report`` (a
+    record message key and its placeholder values, as ``FileContext.report``) and
+    ``source(path)``: a file's bytes as this run sees them (the edited text during a
+    ``--fix`` pass), or None when it cannot be read; for fixes, which need the text their
+    edits replace."""
 
     options_for: Callable[[str, str], dict[str, Any]]  # (rule id, path) -> options
+    source: Callable[[str], bytes | None] = lambda _path: None
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
-    def report(self, rule: "Rule", path: str, span: Span, message_id: str, /, *, fix: list[Edit] | None = None, **data: Any) -> None:
-        self.diagnostics.append(rule.diagnostic(path, span, message_id, data, fix))
+    def report(
+        self, rule: "Rule", path: str, span: Span, message_id: str, /, *, fix: list[Edit] | None = None, unsafe: bool = False, **data: Any
+    ) -> None:
+        self.diagnostics.append(rule.diagnostic(path, span, message_id, data, fix, unsafe))
 
 
 class Rule:
@@ -101,13 +109,18 @@ class Rule:
     def __init__(self, record: RuleRecord):
         self.record = record
 
-    def diagnostic(self, path: str, span: Span, message_id: str, data: dict[str, Any], edits: list[Edit] | None = None) -> Diagnostic:
+    def diagnostic(
+        self, path: str, span: Span, message_id: str, data: dict[str, Any], edits: list[Edit] | None = None, unsafe: bool = False
+    ) -> Diagnostic:
         """A diagnostic of this rule at its default severity (the engine applies config),
         its text the record's message ``message_id`` rendered with ``data``
         (``RuleRecord.render``; raises ``RecordError`` on an unknown key or placeholder);
         ``edits`` become its ``Fix``, as safe or unsafe as the record's ``fix`` says (a
-        record with ``fix: none`` offers none)."""
-        fix = Fix(tuple(edits), self.record.fix) if edits and self.record.fix in ("safe", "unsafe") else None
+        record with ``fix: none`` offers none). ``unsafe`` marks this one fix unsafe in a
+        rule whose record says ``safe`` (the record names the most a fix of the rule is;
+        its "Fix safety" text says which are unsafe)."""
+        applicability = "unsafe" if unsafe else self.record.fix
+        fix = Fix(tuple(edits), applicability) if edits and self.record.fix in ("safe", "unsafe") else None
         return Diagnostic(
             rule=self.id,
             severity=self.record.severity,

@@ -10,7 +10,10 @@ from the field rule (their names describe a purpose), but not from the ``and`` r
 
 from __future__ import annotations
 
+from convexlint.diagnostics import Edit
+from convexlint.model.facts import TableFact
 from convexlint.model.project import Project
+from convexlint.rules._helpers import quoted_occurrences, replace_literal
 from convexlint.rules.base import ProjectContext, Rule
 from convexlint.rules.invalid_index_definition import RESERVED
 
@@ -22,6 +25,7 @@ def expected_name(fields: list[str], style: str) -> str:
 
 class IndexNameConvention(Rule):
     id = "index-name-convention"
+    needs_client_code = True  # a renaming fix must see every literal of the old name, client code's too
 
     def check_project(self, project: Project, ctx: ProjectContext) -> None:
         schema = project.schema
@@ -42,7 +46,40 @@ class IndexNameConvention(Rule):
                     if index.name != want:
                         fields = ", ".join(f"`{f}`" for f in index.fields)
                         data = {"name": index.name, "table": table.name, "fields": fields, "expected": want}
-                        ctx.report(self, table.path, index.name_span, "name_not_fields", **data)
+                        fix = self._rename(project, ctx, table, index.name, want, style)
+                        ctx.report(self, table.path, index.name_span, "name_not_fields", fix=fix, **data)
                 elif style == "underscore" and "_and_" in index.name:
-                    data = {"name": index.name, "table": table.name, "expected": index.name.replace("_and_", "_")}
-                    ctx.report(self, table.path, index.name_span, "name_uses_and", **data)
+                    want = index.name.replace("_and_", "_")
+                    data = {"name": index.name, "table": table.name, "expected": want}
+                    fix = self._rename(project, ctx, table, index.name, want, style)
+                    ctx.report(self, table.path, index.name_span, "name_uses_and", fix=fix, **data)
+
+    def _rename(self, project: Project, ctx: ProjectContext, table: TableFact, old: str, new: str, style: str) -> list[Edit] | None:
+        """The edits renaming index ``old`` of ``table`` to ``new`` in the schema and every
+        ``withIndex``/``withSearchIndex`` on it; None unless every use is visible: the model
+        knows them all (``Project.index_uses``) and no file holds a literal of the old name
+        the model cannot place (a helper given the name, a type, a comment)."""
+        taken = [i.name for i in table.indexes] + [self._target(i.fields, i.name, i.kind, style) for i in table.indexes if i.name != old]
+        if new in taken:
+            return None  # another index has or will take the name: a second pass may rename it once that is settled
+        found = project.index_uses(table.name, old)
+        if found is None:
+            return None
+        uses, literals = found
+        seen = 0
+        for rel in (*project.files, *project.client_files):
+            data = ctx.source(rel)
+            if data is None:
+                return None
+            seen += quoted_occurrences(data, old)
+        if seen != literals:
+            return None  # a use the model cannot see: renaming would break it
+        edits = [replace_literal(ctx.source(path), path, span, old, new) for path, span in uses]
+        return None if None in edits else edits  # type: ignore[return-value]
+
+    @staticmethod
+    def _target(fields: list[str] | None, name: str | None, kind: str, style: str) -> str | None:
+        """The name this rule would give an index (None when it would keep its own)."""
+        if kind == "db" and fields:
+            return expected_name(fields, style)
+        return name.replace("_and_", "_") if name is not None and style == "underscore" else name

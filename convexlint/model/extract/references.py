@@ -37,6 +37,11 @@ def read_all_references(scan: FileScan) -> None:
             fn = call.child_by_field_name("function")
             if fn is not None and fn.type == "member_expression":
                 _read_references(scan, call, fn)
+    for name in ("withIndex", "withSearchIndex"):
+        for call in scan.calls_by_name.get(name, ()):
+            args = call_arguments(call)
+            if args and _built_at_run_time(args[0]):
+                facts.built_index_names += 1
     facts.table_refs.sort(key=lambda r: r.span.start_byte)
     facts.index_refs.sort(key=lambda r: r.span.start_byte)
     read_api_refs(scan)
@@ -94,6 +99,16 @@ def _read_references(scan: FileScan, call: Node, fn: Node) -> None:
         method, _recv = scan.callee_method(call)
         if method in ("withIndex", "withSearchIndex"):
             _read_index_ref(scan, call, method == "withSearchIndex")
+
+
+def _built_at_run_time(name: Node) -> bool:
+    """Whether an index-name argument is computed (a template with substitutions, a
+    concatenation, a call...), not a literal or a name whose literal value is written
+    elsewhere (a ``const``, a parameter whose callers pass literals, ``INDEX.byUser``)."""
+    value = resolve_value(name)
+    if value is None or static_string_value(value) is not None:
+        return False
+    return value.type not in ("identifier", "member_expression")
 
 
 def _read_index_ref(scan: FileScan, call: Node, search: bool) -> None:
