@@ -324,3 +324,34 @@ def test_no_rename_when_some_use_is_not_visible(tmp_path, name, extra):
     else:
         assert '"by_authorId_published"' in schema  # that index has no hidden use
         assert "'by_author'" in schema and '.index("by_author", ["authorId"])' in schema, schema
+
+
+@pytest.mark.parametrize(
+    ("path", "before", "after"),
+    [
+        ("convex/a.ts", 'import { query, mutation } from "convex/server";\nexport const x = 1;\n',
+         'import { query, mutation } from "./_generated/server";\nexport const x = 1;\n'),
+        ("convex/lib/deep/a.ts", "import { httpRouter, httpAction } from 'convex/server';\nexport const x = 1;\n",
+         "import { httpRouter } from 'convex/server';\nimport { httpAction } from '../../_generated/server';\nexport const x = 1;\n"),
+        ("convex/a.ts", 'import {\n  queryGeneric,\n  paginationOptsValidator,\n  internalMutation as im,\n} from "convex/server";\nexport const x = 1;\n',
+         'import {\n  paginationOptsValidator,\n} from "convex/server";\nimport { query as queryGeneric, internalMutation as im } from "./_generated/server";\nexport const x = 1;\n'),
+        ("convex/a.ts", 'import { queryGeneric as q } from "convex/server";\nexport const x = 1;\n',
+         'import { query as q } from "./_generated/server";\nexport const x = 1;\n'),
+    ],
+    ids=["whole-statement", "split-nested", "generic-multiline", "generic-alone"],
+)
+def test_registrars_move_to_generated_server(tmp_path, path, before, after):
+    write_files(tmp_path, {"convex/_generated/server.d.ts": "export {};\n", path: before})
+    r = run_cli("check", "--no-cache", "--preview", "--select", "import-from-generated", "--fix", "convex", cwd=tmp_path)
+    assert (tmp_path / path).read_text() == after, r.stdout
+    again = run_cli("check", "--no-cache", "--preview", "--select", "import-from-generated", "--fix", "convex", cwd=tmp_path)
+    assert (tmp_path / path).read_text() == after and "Fixed 0 problems." in again.stdout and again.returncode == 0
+
+
+def test_api_from_the_wrong_module_is_an_unsafe_fix(tmp_path):
+    before = 'import { internal } from "./_generated/server";\nexport const x = internal;\n'
+    write_files(tmp_path, {"convex/_generated/server.d.ts": "export {};\n", "convex/a.ts": before})
+    safe = run_cli("check", "--no-cache", "--preview", "--select", "import-from-generated", "--fix", "convex", cwd=tmp_path)
+    assert (tmp_path / "convex" / "a.ts").read_text() == before and "1 more fixable with `--unsafe-fixes`." in safe.stdout
+    run_cli("check", "--no-cache", "--preview", "--select", "import-from-generated", "--fix", "--unsafe-fixes", "convex", cwd=tmp_path)
+    assert (tmp_path / "convex" / "a.ts").read_text() == before.replace("_generated/server", "_generated/api")

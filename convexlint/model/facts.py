@@ -32,7 +32,9 @@ class ImportFact:
     imported: str | None
     local: str | None
     type_only: bool
-    span: Span
+    span: Span  # the whole statement
+    source_span: Span | None = None  # the module string (``"convex/server"``, quotes included)
+    specifier_span: Span | None = None  # ``a as b`` inside ``{ }``; None for default, namespace and side-effect imports
 
 
 @dataclass(slots=True)

@@ -93,23 +93,25 @@ _STATEMENTS = frozenset({"program", "statement_block", "expression_statement", "
 
 
 def _read_import(scan: FileScan, stmt: Node) -> None:
-    src = static_string_value(stmt.child_by_field_name("source"))
+    source = stmt.child_by_field_name("source")
+    src = static_string_value(source)
     if src is None:
         return
     imports = scan.facts.imports
     span = scan.source.node_span(stmt)
+    source_span = scan.source.node_span(source)
     stmt_type_only = any(c.type == "type" for c in stmt.children)
     clause = next((c for c in stmt.named_children if c.type == "import_clause"), None)
     if clause is None:
-        imports.append(ImportFact(src, None, None, stmt_type_only, span))
+        imports.append(ImportFact(src, None, None, stmt_type_only, span, source_span))
         return
     for part in clause.named_children:
         if part.type == "identifier":
-            imports.append(ImportFact(src, "default", text(part), stmt_type_only, span))
+            imports.append(ImportFact(src, "default", text(part), stmt_type_only, span, source_span))
         elif part.type == "namespace_import":
             ident = next((c for c in part.named_children if c.type == "identifier"), None)
             if ident is not None:
-                imports.append(ImportFact(src, "*", text(ident), stmt_type_only, span))
+                imports.append(ImportFact(src, "*", text(ident), stmt_type_only, span, source_span))
         elif part.type == "named_imports":
             for spec in part.named_children:
                 if spec.type != "import_specifier":
@@ -118,7 +120,7 @@ def _read_import(scan: FileScan, stmt: Node) -> None:
                 alias = spec.child_by_field_name("alias") or name
                 type_only = stmt_type_only or any(c.type == "type" for c in spec.children)
                 imported = static_string_value(name) if name is not None and name.type == "string" else text(name)
-                imports.append(ImportFact(src, imported, text(alias), type_only, span))
+                imports.append(ImportFact(src, imported, text(alias), type_only, span, source_span, scan.source.node_span(spec)))
 
 
 def _read_export(scan: FileScan, stmt: Node) -> None:
