@@ -355,3 +355,49 @@ def test_api_from_the_wrong_module_is_an_unsafe_fix(tmp_path):
     assert (tmp_path / "convex" / "a.ts").read_text() == before and "1 more fixable with `--unsafe-fixes`." in safe.stdout
     run_cli("check", "--no-cache", "--preview", "--select", "import-from-generated", "--fix", "--unsafe-fixes", "convex", cwd=tmp_path)
     assert (tmp_path / "convex" / "a.ts").read_text() == before.replace("_generated/server", "_generated/api")
+
+
+OBVIOUS_BEFORE = '''import { mutation, query } from "./_generated/server";
+import { v } from "convex/values";
+
+export const create = mutation({
+  args: { body: v.string() },
+  handler: async (ctx, args) => {
+    const id = await ctx.db.insert("notes", { body: args.body });
+    return id;
+  },
+});
+
+export const maybe = mutation({
+  args: {},
+  handler: async (ctx) => {
+    if (Math.random() > 0.5) return true;
+  },
+});
+
+export const direct = mutation({
+  args: {},
+  handler: (ctx) => ctx.db.insert("notes", { body: "x" }),
+});
+
+export const unknown = query({
+  args: {},
+  handler: async (ctx) => {
+    return await ctx.db.query("notes").collect();
+  },
+});
+'''
+OBVIOUS_AFTER = (
+    OBVIOUS_BEFORE.replace('args: { body: v.string() },', 'args: { body: v.string() }, returns: v.id("notes"),')
+    .replace("  args: {},\n  handler: async (ctx) => {\n    if", "  args: {}, returns: v.union(v.boolean(), v.null()),\n  handler: async (ctx) => {\n    if")
+    .replace('  args: {},\n  handler: (ctx) =>', '  args: {}, returns: v.id("notes"),\n  handler: (ctx) =>')
+)
+
+
+def test_obvious_return_values_get_their_validator_as_an_unsafe_fix(tmp_path):
+    write_files(tmp_path, {"convex/_generated/server.d.ts": "export {};\n", "convex/a.ts": OBVIOUS_BEFORE})
+    path = tmp_path / "convex" / "a.ts"
+    safe = run_cli("check", "--no-cache", "--select", "require-returns-validator", "--fix", "convex", cwd=tmp_path)
+    assert path.read_text() == OBVIOUS_BEFORE and "3 more fixable with `--unsafe-fixes`." in safe.stdout
+    run_cli("check", "--no-cache", "--select", "require-returns-validator", "--fix", "--unsafe-fixes", "convex", cwd=tmp_path)
+    assert path.read_text() == OBVIOUS_AFTER, path.read_text()

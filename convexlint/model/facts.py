@@ -200,6 +200,11 @@ class FunctionFact:
     returns_value: bool | None = None  # some path returns a value other than undefined
     returns_non_null: bool | None = None  # some path returns something other than null/undefined
     always_throws: bool = False  # the handler has no return and ends in a throw (a stub)
+    #: What every return path obviously returns, when each does: ``"boolean"``,
+    #: ``"number"``, ``"string"``, ``"null"`` (also ``return;`` and falling off the end) or
+    #: ``"id:<table>"`` (the result of ``ctx.db.insert("<table>", …)``), sorted; None
+    #: when some path returns anything else. See ``extract.functions.obvious_returns``.
+    obvious_returns: list[str] | None = None
     events: list[Event] = field(default_factory=list)
     calls: list[str] = field(default_factory=list)
 

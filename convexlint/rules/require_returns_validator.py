@@ -7,6 +7,9 @@ A ``returns`` validator checks, at run time, what the function sends to clients.
 Fix (safe): a handler that never returns a value (and does not only throw) returns
 ``null``; ``, returns: v.null()`` goes after its ``args`` (which must be there, and ``v``
 imported from ``convex/values``). Nothing the function does or accepts changes.
+Fix (unsafe): a handler whose every return is obvious (a literal, ``null``, the id from
+``ctx.db.insert("t", …)``: ``FunctionFact.obvious_returns``) gets the matching validator;
+unsafe because the validator starts checking what the function returns.
 """
 
 from __future__ import annotations
@@ -26,8 +29,18 @@ class RequireReturnsValidator(Rule):
                 continue
             if fn.has_returns is not False:  # present, or unknowable because of a spread
                 continue
-            fix = None
-            if fn.returns_value is False and not fn.always_throws and fn.args_span is not None and imports_v(facts):
+            fix, unsafe = None, False
+            if fn.args_span is not None and imports_v(facts) and not fn.always_throws:
                 end = fn.args_span.end_byte
-                fix = [Edit(facts.path, end, end, ", returns: v.null()")]
-            ctx.report(self, facts.path, fn.callee_span, "missing_returns", fix=fix, name=fn.display_name, kind=kind_label(fn))
+                if fn.returns_value is False:
+                    fix = [Edit(facts.path, end, end, ", returns: v.null()")]
+                elif fn.returns_value and fn.obvious_returns:
+                    fix, unsafe = [Edit(facts.path, end, end, f", returns: {validator_for(fn.obvious_returns)}")], True
+            ctx.report(self, facts.path, fn.callee_span, "missing_returns", fix=fix, unsafe=unsafe, name=fn.display_name, kind=kind_label(fn))
+
+
+def validator_for(kinds: list[str]) -> str:
+    """The validator accepting exactly the values of ``kinds`` (``FunctionFact.obvious_returns``):
+    ``["id:users", "null"]`` -> ``v.union(v.id("users"), v.null())``."""
+    parts = [f'v.id("{k[3:]}")' if k.startswith("id:") else f"v.{k}()" for k in kinds]
+    return parts[0] if len(parts) == 1 else f"v.union({', '.join(parts)})"

@@ -114,6 +114,7 @@ def add_function(
         fact.returns_non_null = any(v is not None and v.type in _DEFINITE_VALUES for v in values)
         body = fn.child_by_field_name("body")
         fact.always_throws = not values and body is not None and _ends_in_throw(body)
+        fact.obvious_returns = obvious_returns(fn, values)
         fact.events = events_in(scan, fn)
         fact.calls, _ = scan.calls_in(fn.start_byte, fn.end_byte)
         # None: a registrar the project resolves later, maybe httpAction (whose responses
@@ -360,6 +361,70 @@ def _ends_in_throw(node: Node | None) -> bool:
             alternative = next((c for c in alternative.named_children if c.type != "comment"), None)
         return _ends_in_throw(node.child_by_field_name("consequence")) and _ends_in_throw(alternative)
     return False
+
+
+def obvious_returns(fn: Node, values: list[Node | None]) -> list[str] | None:
+    """The kinds of value every return path of handler ``fn`` obviously gives (see
+    ``FunctionFact.obvious_returns``): literals, ``null``/``undefined``/``return;``, falling
+    off the end of a block body, and the id ``ctx.db.insert("t", …)`` resolves to (awaited
+    or not, directly or through a ``const``). None when one path returns anything else."""
+    kinds: set[str] = set()
+    body = fn.child_by_field_name("body")
+    if body is not None and body.type == "statement_block" and _may_fall_off(body):
+        kinds.add("null")
+    for value in values:
+        kind = _obvious_kind(value)
+        if kind is None:
+            return None
+        kinds.add(kind)
+    return sorted(kinds)
+
+
+def _obvious_kind(value: Node | None) -> str | None:
+    if value is None or _is_undefined(value) or value.type == "null":
+        return "null"
+    if value.type in ("true", "false"):
+        return "boolean"
+    if value.type == "number":
+        return "number"
+    if value.type == "string" or (value.type == "template_string" and static_string_value(value) is not None):
+        return "string"
+    if value.type == "identifier":
+        found = resolve_binding(text(value), value)
+        if found is None or found[0] != "const" or found[1] is None:
+            return None  # a `let` may be reassigned; a parameter could be anything
+        value = unwrap(found[1])
+    if value is not None and value.type == "await_expression":
+        value = unwrap(next((c for c in value.named_children if c.type != "comment"), None))
+    if value is None or value.type != "call_expression":
+        return None
+    callee = value.child_by_field_name("function")
+    path = member_path(callee) if callee is not None else None
+    if not path or path[-2:] != ["db", "insert"] or len(path) < 3:
+        return None
+    args = call_arguments(value)
+    table = static_string_value(args[0]) if len(args) >= 2 else None
+    return f"id:{table}" if table else None
+
+
+def _may_fall_off(node: Node | None) -> bool:
+    """Whether control can reach the end of ``node`` (a statement) without a return or
+    throw; True when unsure."""
+    if node is None:
+        return True
+    if node.type in ("return_statement", "throw_statement"):
+        return False
+    if node.type == "statement_block":
+        statements = [c for c in node.named_children if c.type != "comment"]
+        return not statements or _may_fall_off(statements[-1])
+    if node.type == "if_statement":
+        alternative = node.child_by_field_name("alternative")
+        if alternative is None:
+            return True
+        if alternative.type == "else_clause":
+            alternative = next((c for c in alternative.named_children if c.type != "comment"), None)
+        return _may_fall_off(node.child_by_field_name("consequence")) or _may_fall_off(alternative)
+    return True
 
 
 def _is_undefined(node: Node) -> bool:
