@@ -35,7 +35,7 @@ from convexlint.parsing import COMPONENT_SUFFIXES, SourceFile, first_syntax_erro
 from convexlint.reading import read_regular
 from convexlint.records import RuleRecord
 from convexlint.rules import IMPLEMENTATIONS, FileContext, ProjectContext, Rule
-from convexlint.suppressions import FileSuppressions, parse_suppressions, unused
+from convexlint.suppressions import FileSuppressions, id_removal, parse_suppressions, unused
 from convexlint.workspace import alias_fingerprint, api_specifiers
 
 #: Node types the fact collector and suppression parser always need.
@@ -778,13 +778,19 @@ class Linter:
             project.is_component = key is not None and is_component_dir(self.cwd / key)
         return projects
 
-    def _comment_removal(self, outcome: _FileOutcome, span: Span) -> Fix | None:
+    def _comment_removal(self, outcome: _FileOutcome, span: Span, rule: str | None) -> Fix | None:
         """The safe fix of an unused suppression: delete its comment (see
-        ``_removal_range``); None when the file cannot be read again."""
+        ``_removal_range``), or with ``rule``, only that id from its list (``id_removal``);
+        None when the file cannot be read again."""
         path = outcome.target.path
         data = self.overlay[path] if path in self.overlay else read_regular(path)
         if data is None or data[span.start_byte : span.end_byte][:2] not in (b"//", b"/*"):
             return None  # changed since it was linted: no edit against stale offsets
+        if rule is not None:
+            found = id_removal(data[span.start_byte : span.end_byte], rule)
+            if found is None:
+                return None
+            return Fix((Edit(outcome.rel, span.start_byte + found[0], span.start_byte + found[1], ""),), "safe")
         start, end = _removal_range(data, span.start_byte, span.end_byte)
         return Fix((Edit(outcome.rel, start, end, ""),), "safe")
 
@@ -853,9 +859,9 @@ class Linter:
                 for span, rule, message_id, data in o.suppressions.problems:
                     final.append(dataclasses.replace(self._meta(rule, o.rel, span, message_id, **data), severity=settings[rule].severity))
             if self.settings.report_unused_disables and "unused-suppression" in settings:
-                for span, message_id, data, whole in unused(o.suppressions):
+                for span, message_id, data, rule in unused(o.suppressions, settings):
                     diag = self._meta("unused-suppression", o.rel, span, message_id, **data)
-                    fix = self._comment_removal(o, span) if whole else None
+                    fix = self._comment_removal(o, span, rule)
                     final.append(dataclasses.replace(diag, severity=settings["unused-suppression"].severity, fix=fix))
 
         unique = {(d.rule, d.path, d.span.start_byte, d.span.end_byte, d.message): d for d in final}

@@ -44,6 +44,7 @@ under ``differences:`` where their node differs from the plugin's on purpose.
 from __future__ import annotations
 
 import re
+from collections.abc import Container
 from dataclasses import dataclass, field
 
 from tree_sitter import Node
@@ -152,21 +153,43 @@ def parse_suppressions(source: SourceFile, comments: list[Node], known_rules: se
     return FileSuppressions(items, problems)
 
 
-def unused(file_supps: FileSuppressions) -> list[tuple[Span, str, dict, bool]]:
-    """``(span, message key, data, whole)`` (``unused-suppression``'s messages) for each
-    directive (or named id) that suppressed nothing; ``whole``: the directive as a whole
-    suppressed nothing, so removing the comment is the fix (when some of its ids did
-    suppress something, only those that did not should go: no fix is offered)."""
+def id_removal(comment: bytes, rule: str) -> tuple[int, int] | None:
+    """The bytes of ``comment`` (a directive's text) to delete to drop ``rule`` from its id
+    list, separator included (``a, b, c`` -> ``a, c``; ``a b`` -> ``a``), as offsets into
+    ``comment``; None when the id is not found in the list (before ``--`` or ``*/``)."""
+    text = comment.decode("utf-8", errors="replace")
+    ids_from = text.find("-disable") + len("-disable")
+    end = min(i for i in (text.find("--", ids_from), text.find("*/"), len(text)) if i >= 0)
+    m = re.search(r"(?<=[\s,])" + re.escape(rule) + r"(?=[\s,]|$)", text[:end])
+    if m is None:
+        return None
+    start, stop = m.start(), m.end()
+    after = re.match(r"\s*,\s*|\s+(?=\S)", text[stop:end])
+    if after is not None and text[stop + after.end() : end].strip():
+        stop += after.end()  # an id follows: take the separator after this one
+    else:
+        before = re.search(r"\s*,\s*$|\s+$", text[:start])  # the last id: take the separator before it
+        start = before.start() if before is not None else start
+    return len(text[:start].encode()), len(text[:stop].encode())
+
+
+def unused(file_supps: FileSuppressions, enabled: Container[str]) -> list[tuple[Span, str, dict, str | None]]:
+    """``(span, message key, data, rule)`` (``unused-suppression``'s messages) for each
+    directive (or named id) that suppressed nothing; ``rule`` is None when the directive as
+    a whole suppressed nothing (removing the comment is the fix), else the id to drop from
+    its list (``id_removal``). Ids of rules not ``enabled`` for the file are never unused:
+    a run with ``--select`` or without ``--preview`` cannot know whether they suppress
+    something, and its ``--fix`` must not strip them."""
     out = []
     for s in file_supps.items:
         if s.eslint:
             continue
         if s.rules is None:
             if not s.used:
-                out.append((s.span, "unused", {"directive": f"convexlint-{s.kind}"}, True))
+                out.append((s.span, "unused", {"directive": f"convexlint-{s.kind}"}, None))
             continue
-        whole = not any(r in s.used for r in s.rules)
+        whole = not any(r in s.used or r not in enabled for r in s.rules)
         for r in s.rules:
-            if r not in s.used:
-                out.append((s.span, "unused", {"directive": f"convexlint-{s.kind} {r}"}, whole))
+            if r not in s.used and r in enabled:
+                out.append((s.span, "unused", {"directive": f"convexlint-{s.kind} {r}"}, None if whole else r))
     return out

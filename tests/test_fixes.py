@@ -235,6 +235,29 @@ def test_unused_suppressions_are_removed(tmp_path):
     assert "Fixed 3 problems (3 unused-suppression)." in r.stdout
 
 
+def test_unused_ids_leave_a_partly_used_directive(tmp_path):
+    source = (
+        'import { query } from "./_generated/server";\n'
+        "export const list = query({ args: {}, handler: async (ctx) => {\n"
+        "  // convexlint-disable-next-line no-collect-in-query, no-filter-in-query, require-returns-validator -- legacy\n"
+        '  return await ctx.db.query("t").collect();\n'
+        "} });\n"
+    )
+    write_files(tmp_path, {"convex/_generated/server.d.ts": "export {};\n", "convex/a.ts": source})
+    selected = "no-collect-in-query,no-filter-in-query,require-returns-validator,unused-suppression"
+    args = ("check", "--no-cache", "--preview", "--select", selected, "--report-unused-disables", "--fix", "convex")
+    r = run_cli(*args, cwd=tmp_path)
+    assert (tmp_path / "convex" / "a.ts").read_text() == source.replace(
+        "no-collect-in-query, no-filter-in-query, require-returns-validator -- legacy", "no-collect-in-query -- legacy"
+    ), r.stdout
+    assert "Fixed 2 problems (2 unused-suppression)." in r.stdout
+    # a rule the run does not enable may well suppress something: its id is kept
+    narrow = run_cli("check", "--no-cache", "--preview", "--select", "no-filter-in-query,unused-suppression", "--report-unused-disables", "--fix", "convex", cwd=tmp_path)
+    assert "no-collect-in-query -- legacy" in (tmp_path / "convex" / "a.ts").read_text() and "Fixed 0 problems." in narrow.stdout
+    again = run_cli(*args, cwd=tmp_path)
+    assert "Fixed 0 problems." in again.stdout
+
+
 def _examples():
     from test_records import _cases
 
