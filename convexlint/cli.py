@@ -159,6 +159,10 @@ def check(paths, fmt, output_file, select, ignore, config_path, preview, exit_ze
         fixes.write(fixed, cwd)
         for rel, problem in fixed.problems:
             _warn(f"{rel}: {problem}")
+        if fixed.refused:  # what is on disk now, not what the passes hoped to write
+            for path in fixed.refused:
+                linter.overlay.pop(path, None)
+            fixed.result = linter.run(targets, jobs=1)
         result = fixed.result
         if fix_only:
             click.echo(_fix_summary(fixed, unsafe_fixes), err=False)

@@ -10,8 +10,10 @@ Passes repeat until nothing more is fixable (at most ``MAX_PASSES``).
 
 Only ``write`` touches the user's files: a file is written when its text changed, only
 if the disk still holds what the run read (a file edited meanwhile is left alone and
-reported), atomically (a temporary file in the same folder, then ``os.replace``), keeping
-its mode. Edits are byte spans of the file as read, so line endings and a BOM are kept.
+reported) and it is not read-only, atomically (a temporary file in the same folder, then
+``os.replace``; through a symlink, its target), keeping its mode. A fix that edits several
+files is written whole or not at all. Edits are byte spans of the file as read, so line
+endings and a BOM are kept.
 """
 
 from __future__ import annotations
@@ -44,6 +46,8 @@ class FixOutcome:
     edited: dict[Path, bytes] = field(default_factory=dict)
     unsafe_left: int = 0
     problems: list[tuple[str, str]] = field(default_factory=list)
+    applied: list[Diagnostic] = field(default_factory=list)  # every fix applied, in order
+    refused: set[Path] = field(default_factory=set)  # edited files ``write`` left alone
 
     @property
     def total_fixed(self) -> int:
@@ -140,38 +144,77 @@ def fix(linter, targets, *, unsafe: bool) -> FixOutcome:
             linter.overlay[cwd / rel] = apply_edits(texts[rel], edits)
         for d in applied:
             outcome.fixed[d.rule] = outcome.fixed.get(d.rule, 0) + 1
+        outcome.applied += applied
         outcome.result = linter.run(targets, jobs=1)
     outcome.edited = {p: data for p, data in linter.overlay.items() if outcome.original.get(p) != data}
     outcome.unsafe_left = sum(1 for d in outcome.result.diagnostics if d.fix is not None and not applies(d, unsafe))
     return outcome
 
 
+def _refusals(outcome: FixOutcome, cwd: Path) -> dict[Path, str]:
+    """Edited files not to write, with the reason: changed on disk since they were read,
+    read-only (the owner's decision, which a rename into the folder would override, and
+    which root's permissions ignore), or sharing a fix with such a file (a fix across
+    files is written whole or not at all)."""
+    refused: dict[Path, str] = {}
+    for path in outcome.edited:
+        if read_regular(path) != outcome.original[path]:
+            refused[path] = "changed on disk while convexlint ran; not written"
+        else:
+            try:
+                if not os.stat(path).st_mode & 0o222:
+                    refused[path] = "is read-only; not written"
+            except OSError as exc:
+                refused[path] = f"cannot be written: {exc.strerror or exc}"
+    grown = bool(refused)
+    while grown:
+        grown = False
+        for d in outcome.applied:
+            paths = {cwd / e.path for e in d.fix.edits}  # type: ignore[union-attr]
+            if paths & refused.keys():
+                for p in paths - refused.keys():
+                    refused[p] = "shares a fix with a file that is not written; not written"
+                    grown = True
+    return refused
+
+
 def write(outcome: FixOutcome, cwd: Path) -> list[Path]:
-    """Write every edited file (see the module docstring); returns the paths written and
-    adds to ``outcome.problems`` the ones left alone."""
+    """Write every edited file (see the module docstring); returns the paths written. Files
+    left alone (``_refusals``, or a failed write) go to ``outcome.problems`` and
+    ``outcome.refused``, and ``outcome.fixed`` then counts only the fixes written; the
+    caller re-lints for an honest ``result`` (see ``cli``)."""
     written = []
+    refused = _refusals(outcome, cwd)
     for path, data in sorted(outcome.edited.items()):
         rel = os.path.relpath(path, cwd)
-        if read_regular(path) != outcome.original[path]:
-            outcome.problems.append((rel, "changed on disk while convexlint ran; not written"))
+        if path in refused:
+            outcome.problems.append((rel, refused[path]))
+            outcome.refused.add(path)
             continue
         try:
-            mode = os.stat(path).st_mode
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".convexlint")
+            target = path.resolve()  # through a symlink: the link stays, its target is rewritten
+            mode = os.stat(target).st_mode
+            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".convexlint")
             try:
                 with os.fdopen(fd, "wb") as f:
                     f.write(data)
                     f.flush()
                     os.fsync(f.fileno())
                 os.chmod(tmp, mode & 0o7777)
-                os.replace(tmp, path)
+                os.replace(tmp, target)
             except BaseException:
                 os.unlink(tmp)
                 raise
         except OSError as exc:
             outcome.problems.append((rel, f"cannot be written: {exc.strerror or exc}"))
+            outcome.refused.add(path)
             continue
         written.append(path)
+    if outcome.refused:
+        outcome.fixed = {}
+        for d in outcome.applied:
+            if not any(cwd / e.path in outcome.refused for e in d.fix.edits):  # type: ignore[union-attr]
+                outcome.fixed[d.rule] = outcome.fixed.get(d.rule, 0) + 1
     return written
 
 

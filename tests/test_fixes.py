@@ -123,6 +123,48 @@ def test_a_file_changed_during_the_run_is_not_overwritten(project):
     assert outcome.problems == [("convex/a.ts", "changed on disk while convexlint ran; not written")]
 
 
+def test_a_read_only_file_is_reported_and_left_alone(project):
+    path = project / "convex" / "a.ts"
+    path.chmod(0o444)
+    r = run_cli("check", "--no-cache", "--select", RULES, "--fix", "convex", cwd=project)
+    assert path.read_text() == BEFORE and path.stat().st_mode & 0o777 == 0o444
+    assert "convex/a.ts: is read-only; not written" in r.stdout + r.stderr
+    assert "Found 7 problems" in r.stdout and "Fixed 0 problems." in r.stdout  # reported as they are on disk
+    path.chmod(0o644)
+
+
+def test_a_fix_across_files_is_written_whole_or_not_at_all(tmp_path):
+    write_files(tmp_path, {"convex/_generated/server.d.ts": "export {};\n", "convex/schema.ts": RENAME_SCHEMA, "convex/posts.ts": RENAME_POSTS})
+    (tmp_path / "convex" / "posts.ts").chmod(0o444)
+    r = run_cli("check", "--no-cache", "--preview", "--select", "index-name-convention", "--fix", "convex", cwd=tmp_path)
+    assert (tmp_path / "convex" / "schema.ts").read_text() == RENAME_SCHEMA  # its renames need posts.ts too
+    assert "convex/schema.ts: shares a fix with a file that is not written; not written" in r.stderr
+    assert "Found 3 problems" in r.stdout and "Fixed 0 problems." in r.stdout
+    (tmp_path / "convex" / "posts.ts").chmod(0o644)
+
+
+def test_a_symlinked_file_is_fixed_through_its_link(project):
+    real = project / "shared.ts"
+    (project / "convex" / "a.ts").rename(real)
+    (project / "convex" / "a.ts").symlink_to(real)
+    run_cli("check", "--no-cache", "--select", RULES, "--fix", "convex", cwd=project)
+    assert (project / "convex" / "a.ts").is_symlink() and real.read_text() == AFTER
+
+
+def test_a_write_that_fails_loses_nothing(project, monkeypatch):
+    linter, targets = _linter(project)
+    outcome = fixes.fix(linter, targets, unsafe=False)
+
+    def refuse(*_args, **_kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(fixes.tempfile, "mkstemp", refuse)
+    assert fixes.write(outcome, project) == []
+    assert (project / "convex" / "a.ts").read_text() == BEFORE
+    assert outcome.problems == [("convex/a.ts", "cannot be written: Permission denied")]
+    assert not [p for p in (project / "convex").iterdir() if p.name.endswith(".convexlint")]
+
+
 class _Scripted:
     """A linter stand-in whose runs return prepared diagnostics (one list per pass)."""
 
