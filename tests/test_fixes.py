@@ -466,3 +466,54 @@ def test_obvious_return_values_get_their_validator_as_an_unsafe_fix(tmp_path):
     assert path.read_text() == OBVIOUS_BEFORE and "3 more fixable with `--unsafe-fixes`." in safe.stdout
     run_cli("check", "--no-cache", "--select", "require-returns-validator", "--fix", "--unsafe-fixes", "convex", cwd=tmp_path)
     assert path.read_text() == OBVIOUS_AFTER, path.read_text()
+
+
+INTERNAL_JOBS = '''import { mutation, query } from "./_generated/server";
+import { v } from "convex/values";
+
+export const cleanup = mutation({ args: {}, handler: async (ctx) => null });
+
+export const list = query({ args: {}, handler: async (ctx) => [] });
+'''
+INTERNAL_CALLER = '''import { action } from "./_generated/server";
+import { api } from "./_generated/api";
+
+export const run = action({
+  args: {},
+  handler: async (ctx) => {
+    await ctx.scheduler.runAfter(0, api.jobs.cleanup, {});
+    await ctx.runMutation(api.jobs.cleanup, {});
+    return await ctx.runQuery(api.jobs.list, {});
+  },
+});
+'''
+
+
+def test_a_public_target_becomes_internal_with_every_reference(tmp_path):
+    client = 'import { api } from "../convex/_generated/api";\nexport const useList = () => useQuery(api.jobs.list);\n'
+    write_files(tmp_path, {
+        "package.json": "{}", "convex/_generated/server.d.ts": "export {};\n", "convex/_generated/api.d.ts": "export {};\n",
+        "convex/jobs.ts": INTERNAL_JOBS, "convex/caller.ts": INTERNAL_CALLER, "src/app.tsx": client,
+    })
+    args = ("check", "--no-cache", "--select", "require-internal-reference", "--fix", "convex")
+    safe = run_cli(*args, cwd=tmp_path)
+    assert "2 more fixable with `--unsafe-fixes`." in safe.stdout and (tmp_path / "convex" / "jobs.ts").read_text() == INTERNAL_JOBS
+    r = run_cli(*args, "--unsafe-fixes", cwd=tmp_path)
+    assert (tmp_path / "convex" / "jobs.ts").read_text() == INTERNAL_JOBS.replace(
+        'import { mutation, query }', 'import { internalMutation, query }').replace("cleanup = mutation(", "cleanup = internalMutation("), r.stdout
+    # api.jobs.list stays: the client calls it
+    assert (tmp_path / "convex" / "caller.ts").read_text() == INTERNAL_CALLER.replace(
+        'import { api } from', 'import { api, internal } from').replace("api.jobs.cleanup", "internal.jobs.cleanup")
+    assert "Fixed 1 problem" in r.stdout or "Fixed 2 problems" in r.stdout
+
+
+def test_no_internal_fix_when_a_reference_is_not_visible(tmp_path):
+    stored = 'import { api } from "./_generated/api";\nexport const target = api.jobs.cleanup;\n'
+    write_files(tmp_path, {
+        "convex/_generated/server.d.ts": "export {};\n", "convex/jobs.ts": INTERNAL_JOBS, "convex/caller.ts": INTERNAL_CALLER, "convex/stored.ts": stored,
+    })
+    run_cli("check", "--no-cache", "--select", "require-internal-reference", "--fix", "--unsafe-fixes", "convex", cwd=tmp_path)
+    jobs = (tmp_path / "convex" / "jobs.ts").read_text()
+    assert "cleanup = mutation(" in jobs and "list = internalQuery(" in jobs  # only `list` has no hidden reference
+    caller = (tmp_path / "convex" / "caller.ts").read_text()
+    assert "api.jobs.cleanup" in caller and "internal.jobs.list" in caller
