@@ -13,7 +13,7 @@ from __future__ import annotations
 from convexlint.diagnostics import Edit
 from convexlint.model.facts import TableFact
 from convexlint.model.project import Project
-from convexlint.rules._helpers import quoted_occurrences, replace_literal
+from convexlint.rules._helpers import ProjectText, replace_literal
 from convexlint.rules.base import ProjectContext, Rule
 from convexlint.rules.invalid_index_definition import RESERVED
 
@@ -32,6 +32,7 @@ class IndexNameConvention(Rule):
         if schema is None:
             return
         required = project.library_indexes()
+        self._text: ProjectText | None = None  # read when the first fix asks
         for table in schema.tables:
             style = ctx.options_for(self.id, table.path)["style"]
             for index in table.indexes:
@@ -66,13 +67,9 @@ class IndexNameConvention(Rule):
         if found is None:
             return None
         uses, literals = found
-        seen = 0
-        for rel in (*project.files, *project.client_files):
-            data = ctx.source(rel)
-            if data is None:
-                return None
-            seen += quoted_occurrences(data, old)
-        if seen != literals:
+        if self._text is None:
+            self._text = ProjectText(project, ctx.source)
+        if self._text.quoted(old) != literals:
             return None  # a use the model cannot see: renaming would break it
         edits = [replace_literal(ctx.source(path), path, span, old, new) for path, span in uses]
         return None if None in edits else edits  # type: ignore[return-value]

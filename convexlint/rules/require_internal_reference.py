@@ -18,12 +18,11 @@ reference one the model knows (no ``"module:name"`` strings, no other ``api.x.y`
 
 from __future__ import annotations
 
-import re
-
 from convexlint.diagnostics import Edit
 from convexlint.model.facts import FileFacts, FunctionRefFact
 from convexlint.model.project import Project
 from convexlint.model.vocabulary import is_generated_api, is_generated_server
+from convexlint.rules._helpers import ProjectText
 from convexlint.rules._imports import mentions, named_import, swap_import
 from convexlint.rules.base import ProjectContext, Rule
 
@@ -41,6 +40,7 @@ class RequireInternalReference(Rule):
         # `api.x.y` that client code (not tests) references: public on purpose.
         client = {r.dotted for f in project.client_files.values() if not f.is_test for r in f.api_refs if r.root == "api"}
         fixes: dict[str, list[Edit] | None] = {}
+        text: list[ProjectText] = []  # read when the first fix asks
         for facts in project.files.values():
             found = [(ref, ref.passed_to) for ref in facts.api_refs if ref.passed_to is not None]
             found += [(cron.ref, f"crons.{cron.method}") for cron in facts.crons if cron.ref is not None]
@@ -48,7 +48,7 @@ class RequireInternalReference(Rule):
                 if ref.root != "api" or ref.dotted in client:
                     continue
                 if ref.dotted not in fixes:
-                    fixes[ref.dotted] = _make_internal(project, ctx, ref)
+                    fixes[ref.dotted] = _make_internal(project, ctx, ref, text)
                 fix = fixes[ref.dotted]
                 ctx.report(self, facts.path, ref.span, "public_target", fix=fix, call=call, target=ref.dotted, internal=_internal(ref.dotted))
 
@@ -63,7 +63,7 @@ def _references(project: Project, dotted: str) -> list[tuple[FileFacts, Function
     return out
 
 
-def _make_internal(project: Project, ctx: ProjectContext, ref: FunctionRefFact) -> list[Edit] | None:
+def _make_internal(project: Project, ctx: ProjectContext, ref: FunctionRefFact, text: list[ProjectText]) -> list[Edit] | None:
     """Edits making the target of ``ref`` internal (see the module docstring), or None."""
     found = project.function_for_ref(ref)
     if found is None:
@@ -74,19 +74,14 @@ def _make_internal(project: Project, ctx: ProjectContext, ref: FunctionRefFact) 
     if named_import(target, fn.registrar, is_generated_server) is None or len(fn.export_names) != 1:
         return None
     refs = _references(project, ref.dotted)
-    dotted = re.compile(rb"(?<![\w$.])" + re.escape(ref.dotted.encode()) + rb"(?![\w$])")
-    colon = ("/".join(ref.path[:-1]) + ":" + ref.path[-1]).encode()
+    if not text:
+        text.append(ProjectText(project, ctx.source))
+    if text[0].api_mentions(ref.dotted) != len(refs) or text[0].colon_path("/".join(ref.path[:-1]) + ":" + ref.path[-1]):
+        return None  # a mention the model cannot place (a stored reference, a "module:name" string)
     edits: list[Edit] = []
     by_file: dict[str, tuple[FileFacts, list[FunctionRefFact]]] = {}
     for facts, r in refs:
         by_file.setdefault(facts.path, (facts, []))[1].append(r)
-    for rel in (*project.files, *project.client_files):
-        data = ctx.source(rel)
-        if data is None:
-            return None
-        known = len(by_file.get(rel, (None, []))[1])
-        if len(dotted.findall(data)) != known or colon in data:
-            return None  # a mention the model cannot place (a stored reference, a "module:name" string)
     for rel, (facts, file_refs) in by_file.items():
         data = ctx.source(rel)
         assert data is not None
