@@ -468,6 +468,14 @@ def test_obvious_return_values_get_their_validator_as_an_unsafe_fix(tmp_path):
     assert path.read_text() == OBVIOUS_AFTER, path.read_text()
 
 
+def test_no_id_validator_for_a_table_the_schema_lacks(tmp_path):
+    schema = 'import { defineSchema, defineTable } from "convex/server";\nimport { v } from "convex/values";\nexport default defineSchema({ users: defineTable({}) });\n'
+    write_files(tmp_path, {"convex/_generated/server.d.ts": "export {};\n", "convex/schema.ts": schema, "convex/a.ts": OBVIOUS_BEFORE})
+    r = run_cli("check", "--no-cache", "--select", "require-returns-validator", "--fix", "--unsafe-fixes", "convex", cwd=tmp_path)
+    text = (tmp_path / "convex" / "a.ts").read_text()
+    assert 'v.id("notes")' not in text and "returns: v.union(v.boolean(), v.null())" in text, r.stdout
+
+
 INTERNAL_JOBS = '''import { mutation, query } from "./_generated/server";
 import { v } from "convex/values";
 

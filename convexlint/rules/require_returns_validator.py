@@ -34,7 +34,7 @@ class RequireReturnsValidator(Rule):
                 end = fn.args_span.end_byte
                 if fn.returns_value is False:
                     fix = [Edit(facts.path, end, end, ", returns: v.null()")]
-                elif fn.returns_value and fn.obvious_returns:
+                elif fn.returns_value and fn.obvious_returns and _tables_known(project, fn.obvious_returns):
                     fix, unsafe = [Edit(facts.path, end, end, f", returns: {validator_for(fn.obvious_returns)}")], True
             ctx.report(self, facts.path, fn.callee_span, "missing_returns", fix=fix, unsafe=unsafe, name=fn.display_name, kind=kind_label(fn))
 
@@ -44,3 +44,12 @@ def validator_for(kinds: list[str]) -> str:
     ``["id:users", "null"]`` -> ``v.union(v.id("users"), v.null())``."""
     parts = [f'v.id("{k[3:]}")' if k.startswith("id:") else f"v.{k}()" for k in kinds]
     return parts[0] if len(parts) == 1 else f"v.union({', '.join(parts)})"
+
+
+def _tables_known(project: Project, kinds: list[str]) -> bool:
+    """Whether every ``id:<table>`` kind names a table of the static schema (or there is
+    none to check against): an unknown table is no-unknown-table's finding, and a validator
+    naming it would be a second one."""
+    schema = project.static_schema()
+    names = {t.name for t in schema.tables} if schema is not None else None
+    return names is None or all(k[3:] in names for k in kinds if k.startswith("id:"))
