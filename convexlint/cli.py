@@ -121,7 +121,11 @@ def _config(paths: list[Path], config_path: Path | None, cwd: Path):
 @click.option("--unsafe-fixes", is_flag=True, help="Also apply fixes that may change behaviour (with --fix or --diff).")
 @click.option("--diff", "show_diff", is_flag=True, help="Print the fixes as a unified diff; write nothing (exit 1 when there is a diff).")
 @click.option("--fix-only", is_flag=True, help="Apply fixes and report nothing else.")
-def check(paths, fmt, output_file, select, ignore, config_path, preview, exit_zero, max_warnings, report_unused_disables, color, jobs, no_cache, cache_dir, max_file_size, apply_fixes, unsafe_fixes, show_diff, fix_only):
+@click.option("--suppress-all", is_flag=True, help="Record every finding in the baseline (convexlint-suppressions.json) so later runs report only new ones.")
+@click.option("--suppress-rule", multiple=True, metavar="RULE", help="Record this rule's findings in the baseline (repeatable, comma-separated).")
+@click.option("--prune-suppressions", is_flag=True, help="Remove baseline entries that no longer match any finding.")
+@click.option("--suppressions-location", type=click.Path(path_type=Path, dir_okay=False), default=None, help="The baseline file (default: convexlint-suppressions.json in the working directory).")
+def check(paths, fmt, output_file, select, ignore, config_path, preview, exit_zero, max_warnings, report_unused_disables, color, jobs, no_cache, cache_dir, max_file_size, apply_fixes, unsafe_fixes, show_diff, fix_only, suppress_all, suppress_rule, prune_suppressions, suppressions_location):
     """Lint Convex code in PATHS (default: the current directory)."""
     import gc
 
@@ -170,6 +174,7 @@ def check(paths, fmt, output_file, select, ignore, config_path, preview, exit_ze
     else:
         cache = None if no_cache else (cache_dir or cwd / ".convexlint_cache")
         result = linter.run(targets, jobs=jobs, cache_dir=cache)
+    baseline_note = _apply_baseline(result, targets, cwd, records, suppressions_location, suppress_all, _split(suppress_rule), prune_suppressions)
 
     if fmt == "text":
         from convexlint.reporters import text
@@ -210,6 +215,8 @@ def check(paths, fmt, output_file, select, ignore, config_path, preview, exit_ze
         if safe or unsafe:
             more = f" ({unsafe} more with `--unsafe-fixes`)" if unsafe else ""
             click.echo(f"[*] {safe} fixable with `convexlint check --fix`{more}.")
+    if baseline_note and fmt == "text":
+        click.echo(baseline_note)
     if not targets and fmt == "text":
         click.echo("convexlint: no Convex functions directory or lintable file found in the given paths.", err=True)
     sys.exit(EXIT_OK if exit_zero or not has_failures(result, max_warnings) else EXIT_FINDINGS)
@@ -249,6 +256,57 @@ def inspect_command(paths, fmt, config_path):
 
         # Paths and names come from the user's tree: no control character reaches the terminal.
         click.echo("\n".join(escape_controls(line) for line in render_text(view).split("\n")), nl=False)
+
+
+def _apply_baseline(result, targets, cwd: Path, records, location: Path | None, suppress_all: bool, suppress_rules: list[str] | None, prune: bool) -> str | None:
+    """Update the baseline when asked (``--suppress-all``, ``--suppress-rule``,
+    ``--prune-suppressions``), then move the findings it covers from ``result.diagnostics``
+    to ``result.baselined``. Returns the summary line for text output (None when there is
+    no baseline). Exits 2 on an unreadable baseline or an unknown rule id."""
+    from convexlint.baseline import FILE_NAME, Baseline, BaselineError
+
+    location = location if location is not None else cwd / FILE_NAME
+    if location.is_absolute() is False:
+        location = cwd / location
+    unknown = [r for r in suppress_rules or () if r not in records]
+    if unknown:
+        _fail(f"--suppress-rule: unknown rule `{unknown[0]}`")
+    try:
+        baseline = Baseline.load(location)
+    except BaselineError as exc:
+        _fail(str(exc))
+        return None
+    checked = {baseline.key(_rel(t.path, cwd), cwd) for t in targets if t.report}
+    shown = _rel(location, cwd)
+    try:
+        if suppress_all or suppress_rules:
+            before = baseline.total()
+            baseline = baseline.suppress(result.diagnostics, cwd, None if suppress_all else set(suppress_rules or ()))
+            baseline.write(location)
+            _note(f"recorded {baseline.total() - before} more findings in {shown} ({baseline.total()} in all)")
+        if prune:
+            before = baseline.total()
+            baseline = baseline.pruned(result.diagnostics, cwd, checked)
+            baseline.write(location)
+            _note(f"pruned {before - baseline.total()} findings from {shown} ({baseline.total()} left)")
+    except OSError as exc:
+        _fail(f"{shown}: cannot write: {exc.strerror or exc}")
+    if not baseline.entries:
+        return None
+    applied = baseline.apply(result.diagnostics, cwd, checked)
+    result.diagnostics, result.baselined = applied.reported, applied.suppressed
+    if applied.stale:
+        n = sum(s.recorded - s.found for s in applied.stale)
+        _warn(f"{shown} records {n} finding{'s' if n != 1 else ''} that no longer occur; run `convexlint check --prune-suppressions` to remove them")
+    n = len(applied.suppressed)
+    return f"{n} finding{'s' if n != 1 else ''} hidden by the baseline ({shown})." if n else None
+
+
+def _note(message: str) -> None:
+    """One ``convexlint:`` line on stderr (control characters escaped)."""
+    from convexlint.textsafe import escape_controls
+
+    click.echo(f"convexlint: {escape_controls(message)}", err=True)
 
 
 def _rel(path: Path, cwd: Path) -> str:

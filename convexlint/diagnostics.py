@@ -116,6 +116,9 @@ class LintResult:
     files_checked: int = 0
     sources: Mapping[str, str] = field(default_factory=dict)  # rel path -> text, for code frames
     elapsed: float = 0.0
+    #: Findings the baseline (``convexlint-suppressions.json``) hides: not reported, not
+    #: failing; SARIF lists them as suppressed (see ``baseline``).
+    baselined: list[Diagnostic] = field(default_factory=list)
 
     def count(self, severity: Severity) -> int:
         return sum(1 for d in self.diagnostics if d.severity == severity)

@@ -18,7 +18,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from convexlint import HOME_URL, __version__
-from convexlint.diagnostics import Fix, LintResult, Severity
+from convexlint.diagnostics import Diagnostic, Fix, LintResult, Severity
 from convexlint.records import RuleRecord
 from convexlint.reporters.fingerprint import line_hashes
 from convexlint.reporters.json import dumps
@@ -65,12 +65,14 @@ def _fix(fix: Fix) -> dict:
 def render(result: LintResult, records: dict[str, RuleRecord], *, cwd: Path, rule_ids: list[str] | None = None) -> str:
     """Render ``result`` as SARIF JSON. ``rule_ids`` lists the rules to describe (defaults
     to every record); rules that produced results are always included."""
-    ids = sorted(set(rule_ids if rule_ids is not None else records) | {d.rule for d in result.diagnostics})
+    everything = [*result.diagnostics, *result.baselined]
+    ids = sorted(set(rule_ids if rule_ids is not None else records) | {d.rule for d in everything})
     descriptors = [_rule_descriptor(records[i]) for i in ids if i in records]
     index = {d["id"]: i for i, d in enumerate(descriptors)}
     hashes: dict[str, dict[int, str]] = {}
     results = []
-    for d in result.diagnostics:
+    baselined = {id(d) for d in result.baselined}
+    for d in sorted(everything, key=Diagnostic.sort_key):
         if d.path not in hashes:
             source = result.sources.get(d.path)
             hashes[d.path] = line_hashes(source) if source is not None else {}
@@ -99,6 +101,8 @@ def render(result: LintResult, records: dict[str, RuleRecord], *, cwd: Path, rul
             item["partialFingerprints"] = {"primaryLocationLineHash": line_hash}
         if d.fix is not None:
             item["fixes"] = [_fix(d.fix)]
+        if id(d) in baselined:  # kept, so code scanning shows it as suppressed rather than fixed
+            item["suppressions"] = [{"kind": "external", "justification": "convexlint-suppressions.json (baseline)"}]
         results.append(item)
     root_uri = cwd.resolve().as_uri().rstrip("/") + "/"
     sarif = {
