@@ -88,17 +88,37 @@ def main() -> None:
     """A fast static linter for Convex projects."""
 
 
-def _config(paths: list[Path], config_path: Path | None, cwd: Path):
-    """The configuration: ``--config``'s file, else the one nearest the first path (or
-    None). Raises ``ConfigError``."""
-    from convexlint.config import ConfigError, find_config, load_config_file
+def _config(config_path: Path | None):
+    """``--config``'s configuration, which then judges every file; None without it (each
+    file is judged by its nearest configuration: ``Settings.scope``). Raises ``ConfigError``."""
+    from convexlint.config import ConfigError, load_config_file
 
-    if config_path is not None:
-        if not config_path.is_file():
-            raise ConfigError(f"{config_path}: no such configuration file")
-        return load_config_file(config_path)
-    found = find_config(paths[0].resolve() if paths[0].exists() else cwd)
-    return load_config_file(found) if found is not None else None
+    if config_path is None:
+        return None
+    if not config_path.is_file():
+        raise ConfigError(f"{config_path}: no such configuration file")
+    return load_config_file(config_path)
+
+
+def _with_every_config(settings, linter, targets, paths: list[Path], cwd: Path):
+    """Resolve every target's configuration (``Settings.prepare``); when that turns on
+    more rules than the first linter knew, a new linter (and, if those rules need client
+    code, a new discovery). Raises ``ConfigError``."""
+    from convexlint.discovery import discover
+    from convexlint.engine import Linter
+
+    before = set(settings.candidates)
+    # the paths named too: a broken configuration above them fails the run even with nothing to lint
+    named = [_rel(p / "_", cwd) if p.is_dir() else _rel(p, cwd) for p in paths]
+    settings.prepare(named + [_rel(t.path, cwd) for t in targets])
+    if settings.candidates == before:
+        return linter, targets
+    needed = linter.needs_client_code
+    linter = Linter(settings, cwd)
+    if linter.needs_client_code and not needed:
+        targets = discover(paths, client_context=True)
+        settings.prepare([_rel(t.path, cwd) for t in targets])
+    return linter, targets
 
 
 @main.command()
@@ -121,11 +141,13 @@ def _config(paths: list[Path], config_path: Path | None, cwd: Path):
 @click.option("--unsafe-fixes", is_flag=True, help="Also apply fixes that may change behaviour (with --fix or --diff).")
 @click.option("--diff", "show_diff", is_flag=True, help="Print the fixes as a unified diff; write nothing (exit 1 when there is a diff).")
 @click.option("--fix-only", is_flag=True, help="Apply fixes and report nothing else.")
+@click.option("--show-settings", "show_settings", type=click.Path(path_type=Path), default=None, metavar="PATH", help="Print the settings that judge the file at PATH, and which configuration files they come from; lint nothing.")
+@click.option("--show-files", is_flag=True, help="List the files that would be linted and as what (server, client, test, generated); lint nothing.")
 @click.option("--suppress-all", is_flag=True, help="Record every finding in the baseline (convexlint-suppressions.json) so later runs report only new ones.")
 @click.option("--suppress-rule", multiple=True, metavar="RULE", help="Record this rule's findings in the baseline (repeatable, comma-separated).")
 @click.option("--prune-suppressions", is_flag=True, help="Remove baseline entries that no longer match any finding.")
 @click.option("--suppressions-location", type=click.Path(path_type=Path, dir_okay=False), default=None, help="The baseline file (default: convexlint-suppressions.json in the working directory).")
-def check(paths, fmt, output_file, select, ignore, config_path, preview, exit_zero, max_warnings, report_unused_disables, color, jobs, no_cache, cache_dir, max_file_size, apply_fixes, unsafe_fixes, show_diff, fix_only, suppress_all, suppress_rule, prune_suppressions, suppressions_location):
+def check(paths, fmt, output_file, select, ignore, config_path, preview, exit_zero, max_warnings, report_unused_disables, color, jobs, no_cache, cache_dir, max_file_size, apply_fixes, unsafe_fixes, show_diff, fix_only, show_settings, show_files, suppress_all, suppress_rule, prune_suppressions, suppressions_location):
     """Lint Convex code in PATHS (default: the current directory)."""
     import gc
 
@@ -139,16 +161,26 @@ def check(paths, fmt, output_file, select, ignore, config_path, preview, exit_ze
     paths = list(paths) or [Path(".")]
     try:
         records = load_records()
-        settings = Settings(records, _config(paths, config_path, cwd), select=_split(select), ignore=_split(ignore), preview=preview, cwd=cwd)
+        settings = Settings(
+            records, _config(config_path), select=_split(select), ignore=_split(ignore), preview=preview, cwd=cwd,
+            max_file_size=max_file_size, nearest=config_path is None,
+        )
         if report_unused_disables:
             settings.report_unused_disables = True
-        if max_file_size is not None:
-            settings.max_file_size = max_file_size
         linter = Linter(settings, cwd)
         targets = discover(paths, client_context=linter.needs_client_code)
+        linter, targets = _with_every_config(settings, linter, targets, paths, cwd)
     except (ConfigError, DiscoveryError, RecordError) as exc:
         _fail(str(exc))
         return
+    if show_settings is not None or show_files:
+        try:
+            text = _settings_report(settings, show_settings, cwd) if show_settings is not None else _files_report(settings, linter, targets, cwd)
+        except ConfigError as exc:
+            _fail(str(exc))
+            return
+        click.echo(text)
+        sys.exit(EXIT_OK)
     fixing = apply_fixes or fix_only or show_diff
     if fixing:
         from convexlint import fixes
@@ -239,9 +271,10 @@ def inspect_command(paths, fmt, config_path):
     cwd = Path.cwd()
     paths = list(paths) or [Path(".")]
     try:
-        settings = Settings(load_records(), _config(paths, config_path, cwd), cwd=cwd)
+        settings = Settings(load_records(), _config(config_path), cwd=cwd, nearest=config_path is None)
         linter = Linter(settings, cwd)
         targets = discover(paths, client_context=True)
+        settings.prepare([_rel(t.path, cwd) for t in targets])
     except (ConfigError, DiscoveryError, RecordError) as exc:
         _fail(str(exc))
         return
@@ -300,6 +333,66 @@ def _apply_baseline(result, targets, cwd: Path, records, location: Path | None, 
         _warn(f"{shown} records {n} finding{'s' if n != 1 else ''} that no longer occur; run `convexlint check --prune-suppressions` to remove them")
     n = len(applied.suppressed)
     return f"{n} finding{'s' if n != 1 else ''} hidden by the baseline ({shown})." if n else None
+
+
+def _settings_report(settings, path: Path, cwd: Path) -> str:
+    """``--show-settings``: what judges the file at ``path`` (control characters escaped)."""
+    from convexlint.textsafe import escape_controls
+
+    rel = _rel(path / "_", cwd) if path.is_dir() else _rel(path, cwd)
+    scope = settings.scope(rel)
+    config = scope.config
+    lines = [f"settings for {_rel(path, cwd)}"]
+    if config.path is None:
+        lines.append("configuration: none found (defaults)")
+    else:
+        chain = " <- ".join(str(p) for p in config.sources) if len(config.sources) > 1 else str(config.path)
+        lines.append(f"configuration: {chain}" + (" (--config)" if not settings.nearest else ""))
+    lines.append(f"linted: {'yes' if settings.is_included(rel) else 'no (include/exclude)'}")
+    lines.append(f"preview: {str(scope.preview).lower()}")
+    lines.append(f"report_unused_disables: {str(settings.report_unused_disables or scope.report_unused_disables).lower()}")
+    lines.append(f"generated files: {'report' if scope.report_generated else 'ignore'}")
+    lines.append(f"max_file_size: {scope.max_file_size} bytes")
+    if scope.registrars:
+        lines.append("registrars: " + ", ".join(f"{k} = {v}" for k, v in sorted(scope.registrars.items())))
+    rules = settings.for_path(rel)
+    lines.append(f"rules on ({len(rules)}):")
+    for rule_id in sorted(rules):
+        rc = rules[rule_id]
+        record = settings.records[rule_id]
+        extra = [f"options {rc.options}"] if rc.options != record.default_options() else []
+        if rc.tests is not None:
+            extra.append(f"tests {str(rc.tests).lower()}")
+        changed = "" if rc.severity == record.severity else f" (default {record.severity})"
+        lines.append(f"  {rule_id}: {rc.severity}{changed}" + ("; " + "; ".join(extra) if extra else ""))
+    return "\n".join(escape_controls(line) for line in lines)
+
+
+def _files_report(settings, linter, targets, cwd: Path) -> str:
+    """``--show-files``: each file discovery found, as what it would be linted, and its
+    configuration (control characters escaped)."""
+    from convexlint.model.extract.files import is_test_file
+    from convexlint.textsafe import escape_controls
+
+    lines = []
+    outcomes = {o.rel: o for o in linter.lint_files([t for t in targets if settings.is_included(_rel(t.path, cwd))])}
+    for t in sorted(targets, key=lambda t: _rel(t.path, cwd)):
+        rel = _rel(t.path, cwd)
+        if not settings.is_included(rel):
+            kind = "excluded (include/exclude)"
+        else:
+            facts = outcomes[rel].facts if rel in outcomes else None
+            kind = "server" if t.is_server else "client"
+            if is_test_file(rel):
+                kind += ", test"
+            if facts is not None and facts.generated:
+                kind += ", generated"
+            if not t.report:
+                kind += ", context only (not reported)"
+        config = settings.scope(rel).config.path
+        lines.append(f"{rel}  {kind}" + (f"  [{_rel(config, cwd)}]" if config is not None else ""))
+    lines.append(f"{len(targets)} file{'s' if len(targets) != 1 else ''}")
+    return "\n".join(escape_controls(line) for line in lines)
 
 
 def _note(message: str) -> None:

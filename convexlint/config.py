@@ -73,6 +73,7 @@ CONFIG_SCHEMA: dict[str, Any] = {
     "additionalProperties": False,
     "propertyNames": _NAMES,
     "properties": {
+        "extend": {"type": "string", "minLength": 1},
         "select": _STRINGS,
         "ignore": _STRINGS,
         "preview": {"type": "boolean"},
@@ -125,6 +126,8 @@ class Config:
     path: Path | None
     root: Path
     data: dict[str, Any] = field(default_factory=dict)
+    #: The files the data came from, the extended ones first (``extend:``).
+    sources: list[Path] = field(default_factory=list)
 
     @property
     def label(self) -> str:
@@ -172,17 +175,41 @@ def _schema_errors(data: Any, schema: dict, label: str, prefix: str = "") -> Non
     raise ConfigError(f"{label}: {where}: {e.message}")
 
 
-def _normalise_off(data: dict) -> None:
-    """YAML 1.1 reads a bare ``off`` as ``False``; accept it (and ``false``) as "off"."""
-    tables = [data.get("rules")] + [o.get("rules") for o in data.get("overrides", []) if isinstance(o, dict)]
-    for rules in tables:
+#: What users type for a severity (ESLint's numbers and ``warn`` included) -> ours. YAML 1.1
+#: reads a bare ``off`` as ``False``.
+SEVERITY_ALIASES: dict[Any, str] = {
+    **{s: s for s in SEVERITIES},
+    "warn": "warning",
+    False: "off",
+    0: "off",
+    1: "warning",
+    2: "error",
+    "0": "off",
+    "1": "warning",
+    "2": "error",
+}
+_SEVERITY_WORDS = "off (or 0), info, warning (or warn, 1) or error (or 2)"
+
+
+def _normalise_severities(data: dict, label: str, prefix: str) -> None:
+    """Rewrite every rule severity to one of ``SEVERITIES`` (see ``SEVERITY_ALIASES``);
+    raise ``ConfigError`` naming the key and the valid values in plain words otherwise."""
+    tables = [(data.get("rules"), ["rules"])] + [
+        (o.get("rules"), ["overrides", i, "rules"]) for i, o in enumerate(data.get("overrides", []) if isinstance(data.get("overrides"), list) else []) if isinstance(o, dict)
+    ]
+    for rules, path in tables:
         if not isinstance(rules, dict):
             continue
         for rule, setting in rules.items():
-            if setting is False:
-                rules[rule] = "off"
-            elif isinstance(setting, dict) and setting.get("severity") is False:
-                setting["severity"] = "off"
+            holder, key, where = (rules, rule, [*path, rule]) if not isinstance(setting, dict) else (setting, "severity", [*path, rule, "severity"])
+            if holder is setting and "severity" not in setting:
+                continue
+            value = holder[key]
+            if isinstance(value, (str, int)) and not isinstance(value, bool) or value is False:
+                normal = SEVERITY_ALIASES.get(value.lower() if isinstance(value, str) else value)
+                if normal is None:
+                    raise ConfigError(f"{label}: {_where(prefix, where)}: {_show(value)} is not a severity; use {_SEVERITY_WORDS}")
+                holder[key] = normal
 
 
 class _TooLarge(ConfigError):
@@ -283,18 +310,59 @@ def _too_deep(data: Any) -> tuple | None:
     return None
 
 
-def load_config_file(path: Path) -> Config:
+#: How many ``extend:`` links a configuration may follow.
+MAX_EXTEND_DEPTH = 10
+
+
+def load_config_file(path: Path, _chain: tuple[Path, ...] = ()) -> Config:
     """Read and schema-check one config file (YAML, or ``pyproject.toml``'s
-    ``[tool.convexlint]``). Raises ``ConfigError`` (file, key, reason; one line) for a file
-    that is unreadable, not a regular file, larger than ``MAX_CONFIG_BYTES``, not valid
-    YAML/TOML, uses YAML anchors or aliases, nests deeper than ``MAX_CONFIG_DEPTH``, or
-    breaks ``CONFIG_SCHEMA``."""
+    ``[tool.convexlint]``), with the file it ``extend``s merged under it (see ``_merge``).
+    Raises ``ConfigError`` (file, key, reason; one line) for a file that is unreadable, not
+    a regular file, larger than ``MAX_CONFIG_BYTES``, not valid YAML/TOML, uses YAML anchors
+    or aliases, nests deeper than ``MAX_CONFIG_DEPTH``, breaks ``CONFIG_SCHEMA``, or
+    extends a missing file, itself (a cycle) or more than ``MAX_EXTEND_DEPTH`` files."""
+    config = _load_one(path)
+    base_name = config.data.pop("extend", None)
+    if base_name is None:
+        return config
+    base_path = (path.parent / base_name).resolve()
+    chain = (*_chain, path.resolve())
+    if base_path in chain:
+        raise ConfigError(f"{path}: extend: `{base_name}` extends this file again (a cycle)")
+    if len(chain) > MAX_EXTEND_DEPTH:
+        raise ConfigError(f"{path}: extend: more than {MAX_EXTEND_DEPTH} files extend one another")
+    if not base_path.is_file():
+        raise ConfigError(f"{path}: extend: no such configuration file `{base_name}`")
+    base = load_config_file(base_path, chain)
+    return Config(path=path, root=config.root, data=_merge(base.data, config.data), sources=[*base.sources, path])
+
+
+def _merge(base: dict[str, Any], own: dict[str, Any]) -> dict[str, Any]:
+    """An extending configuration over its base: its keys replace the base's, except
+    ``rules`` and ``registrars`` (merged, its entries winning) and ``overrides`` (the base's
+    first, then its own). Globs stay relative to the extending file's folder."""
+    out = {**base, **own}
+    for key in ("rules", "registrars"):
+        if key in base and key in own:
+            out[key] = {**base[key], **own[key]}
+    if "overrides" in base and "overrides" in own:
+        out["overrides"] = [*base["overrides"], *own["overrides"]]
+    return out
+
+
+def _load_one(path: Path) -> Config:
     label = str(path)
     raw = _read(path, label)
     if path.name == "pyproject.toml":
         tool = _pyproject_tool(raw, label, explicit=True)
         data = (tool or {}).get("convexlint", {})
         prefix = "tool.convexlint"
+    elif path.suffix == ".toml":  # `--config convexlint.toml`: read as TOML, never as YAML
+        tool = _pyproject_tool(raw, label, explicit=True)
+        if tool and "convexlint" in tool:
+            data, prefix = tool["convexlint"], "tool.convexlint"
+        else:
+            data, prefix = tomllib.loads(raw), ""
     else:
         _refuse_anchors(raw, label)
         try:
@@ -311,9 +379,9 @@ def load_config_file(path: Path) -> Config:
     deep = _too_deep(data)
     if deep is not None:
         raise ConfigError(f"{label}: {_where(prefix, deep)}: nested more than {MAX_CONFIG_DEPTH} levels deep")
-    _normalise_off(data)
+    _normalise_severities(data, label, prefix)
     _schema_errors(data, CONFIG_SCHEMA, label, prefix)
-    return Config(path=path, root=path.parent, data=data)
+    return Config(path=path, root=path.parent, data=data, sources=[path])
 
 
 def find_config(start: Path) -> Path | None:
@@ -398,8 +466,14 @@ class Settings:
         preview: bool = False,
         cwd: Path | None = None,
         max_file_size: int | None = None,
+        nearest: bool = False,
     ):
         self.records = records
+        #: With ``nearest``, each file is judged by the configuration nearest to it (``scope``).
+        self.nearest = nearest
+        self._cli = {"select": select, "ignore": ignore, "preview": preview, "cwd": cwd, "max_file_size": max_file_size}
+        self._scopes: dict[Path, Settings] = {}  # config file -> its settings
+        self._nearest_in: dict[Path, Path | None] = {}  # directory -> nearest config file
         self.config = config or Config(path=None, root=cwd or Path.cwd())
         self.cwd = (cwd or Path.cwd()).resolve()
         data = self.config.data
@@ -507,6 +581,36 @@ class Settings:
                 out[rule] = RuleConfig(severity, options, tests)
         return out
 
+    # -- nearest configuration ---------------------------------------------------------
+
+    def scope(self, rel_path: str) -> Settings:
+        """The settings that judge the file at ``rel_path`` (relative to the working
+        directory): with ``nearest``, those of the configuration file nearest to it among
+        its ancestors (``find_config``), so the result never depends on which paths the
+        command line named or in what order; else these. Raises ``ConfigError`` for a
+        configuration file that cannot be used (``prepare`` surfaces that before a run)."""
+        if not self.nearest:
+            return self
+        directory = Path(os.path.normpath(self.cwd / rel_path)).parent
+        if directory not in self._nearest_in:
+            self._nearest_in[directory] = find_config(directory)
+        found = self._nearest_in[directory]
+        if found is None:
+            return self
+        if found not in self._scopes:
+            self._scopes[found] = Settings(self.records, load_config_file(found), **self._cli)
+        return self._scopes[found]
+
+    def prepare(self, rel_paths: list[str]) -> None:
+        """Resolve the settings of every file up front (see ``scope``): configuration
+        errors surface before linting, and ``candidates`` covers every configuration."""
+        for rel in rel_paths:
+            self.scope(rel)
+
+    def scopes(self) -> list[Settings]:
+        """These settings and every configuration's resolved so far, in a stable order."""
+        return [self, *(self._scopes[p] for p in sorted(self._scopes))]
+
     # -- per file ------------------------------------------------------------------------
 
     def _relative_to_root(self, rel_path: str) -> str | None:
@@ -517,7 +621,10 @@ class Settings:
             return None
 
     def is_included(self, rel_path: str) -> bool:
-        """Whether ``include``/``exclude`` let this file be linted."""
+        """Whether ``include``/``exclude`` (of the file's configuration) let it be linted."""
+        scope = self.scope(rel_path)
+        if scope is not self:
+            return scope.is_included(rel_path)
         if self._include is None and self._exclude is None:
             return True
         rel = self._relative_to_root(rel_path)
@@ -528,6 +635,11 @@ class Settings:
         return not (self._exclude is not None and self._exclude.match_file(rel))
 
     def for_path(self, rel_path: str) -> dict[str, RuleConfig]:
+        """``{rule id: RuleConfig}`` of the rules on in the file at ``rel_path`` (its
+        configuration's global settings with the matching ``overrides`` applied)."""
+        scope = self.scope(rel_path)
+        if scope is not self:
+            return scope.for_path(rel_path)
         rel = self._relative_to_root(rel_path) if self._overrides else None
         matched = tuple(i for i, ov in enumerate(self._overrides) if rel is not None and ov[0].match_file(rel))
         cached = self._cache.get(matched)
@@ -546,8 +658,62 @@ class Settings:
 
     @property
     def candidates(self) -> set[str]:
+        """Every rule on for at least one file, over every configuration resolved."""
+        out = self._own_candidates()
+        for scope in self._scopes.values():
+            out |= scope._own_candidates()
+        return out
+
+    def _own_candidates(self) -> set[str]:
         out = set(self._global)
         for _spec, sel, _ign, rules, _w in self._overrides:
             out |= sel
             out |= {r for r, s in rules.items() if (s if isinstance(s, str) else s.get("severity", "error")) != "off"}
         return out
+
+
+def published_schema() -> dict[str, Any]:
+    """The JSON Schema editors use to complete and validate ``convexlint.yaml``
+    (``convexlint.schema.json`` in the repository): ``CONFIG_SCHEMA``, which the loader
+    checks after normalising severities, with every spelling ``SEVERITY_ALIASES`` accepts,
+    the rule ids and categories as suggestions, and descriptions."""
+    import copy
+
+    from convexlint.records import load_records
+
+    schema = copy.deepcopy(CONFIG_SCHEMA)
+    # false: YAML 1.1 (PyYAML) reads a bare `off` so
+    spellings = {"enum": [*SEVERITIES, "warn", 0, 1, 2, "0", "1", "2", False], "description": f"Severity: {_SEVERITY_WORDS}."}
+    setting = schema["properties"]["rules"]["additionalProperties"]
+    setting["oneOf"][0] = spellings
+    setting["oneOf"][1]["properties"]["severity"] = spellings
+    records = load_records()
+    names = {"anyOf": [{"enum": sorted([*records, *CATEGORIES, "all"])}, {"type": "string"}]}
+    for key in ("select", "ignore"):
+        schema["properties"][key] = {"type": "array", "items": names}
+    schema["properties"]["rules"]["propertyNames"] = {"enum": sorted(records)}
+    descriptions = {
+        "extend": "Another configuration file (relative to this one) whose settings this one extends.",
+        "select": "Rule ids or categories to enable; replaces the default set (stable rules).",
+        "ignore": "Rule ids or categories to disable.",
+        "preview": "Also enable rules in preview.",
+        "report_unused_disables": "Report suppression comments that suppress nothing.",
+        "generated": "`ignore` (default) or `report` files whose header says they are generated.",
+        "rules": "Per-rule severity, options and `tests`.",
+        "include": "Gitignore-style globs (relative to this file) of the files to lint.",
+        "exclude": "Gitignore-style globs (relative to this file) of files not to lint.",
+        "max_file_size": "Files larger than this many bytes are not parsed.",
+        "registrars": "Custom registrar name -> the built-in registrar it behaves like.",
+        "overrides": "Settings for the files matching `files` (globs relative to this file).",
+    }
+    for key, text in descriptions.items():
+        schema["properties"][key]["description"] = text
+    return {"$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://github.com/convexlint/convexlint/blob/main/convexlint.schema.json",
+            "title": "convexlint configuration (convexlint.yaml)", **schema}
+
+
+if __name__ == "__main__":  # python -m convexlint.config > convexlint.schema.json
+    import json
+    import sys
+
+    sys.stdout.write(json.dumps(published_schema(), indent=2) + "\n")

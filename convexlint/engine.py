@@ -13,6 +13,7 @@ import dataclasses
 import gc
 import json
 import os
+import posixpath
 import re
 import stat
 import time
@@ -320,10 +321,9 @@ class Linter:
             if not stat.S_ISREG(mode.st_mode):
                 outcome.diagnostics.append(self._meta("unreadable-file", rel, empty, "not_regular"))
                 return None  # a FIFO, socket or device: opening it could block forever
-            if mode.st_size > self.settings.max_file_size:
-                outcome.diagnostics.append(
-                    self._meta("file-too-large", rel, empty, "too_large", size=_size(mode.st_size), limit=_size(self.settings.max_file_size))
-                )
+            limit = self.settings.scope(rel).max_file_size
+            if mode.st_size > limit:
+                outcome.diagnostics.append(self._meta("file-too-large", rel, empty, "too_large", size=_size(mode.st_size), limit=_size(limit)))
                 return None
             data = read_regular(target.path, errors=True)
             if data is None:  # replaced by something else since the stat above
@@ -631,14 +631,13 @@ class Linter:
         from convexlint.cache import FORMAT, fingerprint
         from convexlint.codec import layout
 
-        config = self.settings.config
+        configs = [(str(s.config.path), s.config.data) for s in self.settings.scopes()]
         return fingerprint(
             __version__,
             _code_digest(),
             FORMAT,
             layout(FileFacts),
-            str(config.path) if config is not None else None,
-            config.data if config is not None else None,
+            configs,
             sorted(self.settings.candidates),
             self.settings.preview,
             self.settings.report_unused_disables,
@@ -773,7 +772,9 @@ class Linter:
             project = projects.setdefault(key, Project(functions_dir=key))
             (project.files if o.target.is_server else project.client_files)[o.rel] = o.facts
         for key, project in projects.items():
-            project.resolve(self.settings.registrars)
+            # the functions directory's own configuration maps its registrars
+            scope = self.settings.scope(posixpath.join(key, "schema.ts")) if key is not None else self.settings
+            project.resolve(scope.registrars)
             project.generated_env = key is not None and generated_env(self.cwd / key)
             project.is_component = key is not None and is_component_dir(self.cwd / key)
         return projects
@@ -833,7 +834,7 @@ class Linter:
                 continue
             if not o.target.is_server and not o.target.explicit and record is not None and record.category == "meta":
                 continue  # client code found by searching: its build may differ (JSX in .js); no syntax reports
-            if o.facts is not None and o.facts.generated and not o.target.explicit and not self.settings.report_generated:
+            if o.facts is not None and o.facts.generated and not o.target.explicit and not self.settings.scope(diag.path).report_generated:
                 continue  # a tool wrote it ("auto-generated… do not edit"): fixing it is the tool's job
             setting = self.settings.for_path(diag.path).get(diag.rule)
             if setting is None:
@@ -858,7 +859,8 @@ class Linter:
             if "invalid-suppression" in settings:
                 for span, rule, message_id, data in o.suppressions.problems:
                     final.append(dataclasses.replace(self._meta(rule, o.rel, span, message_id, **data), severity=settings[rule].severity))
-            if self.settings.report_unused_disables and "unused-suppression" in settings:
+            asked = self.settings.report_unused_disables or self.settings.scope(o.rel).report_unused_disables
+            if asked and "unused-suppression" in settings:
                 for span, message_id, data, rule in unused(o.suppressions, settings):
                     diag = self._meta("unused-suppression", o.rel, span, message_id, **data)
                     fix = self._comment_removal(o, span, rule)
