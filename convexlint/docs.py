@@ -7,8 +7,9 @@ their sources with short internal codes (``S000`` … ``S004`` for the seed codi
 ``GL``, ``BP``, ``BE``, ``ESL``); pages spell every one out in words, with a link where the
 source is published. ``convexlint rule <id>`` prints the same page.
 
-Regenerate the pages with ``python -m convexlint.docs`` (``--check`` only reports which
-pages are stale, missing or extra, exiting 1 if any). Output is deterministic: rules sorted
+Regenerate the pages (and the list of fixable rules in ``docs/fixes.md``) with
+``python -m convexlint.docs`` (``--check`` only reports which pages are stale, missing or
+extra, exiting 1 if any). Output is deterministic: rules sorted
 as in the README's table, no timestamps.
 """
 
@@ -345,6 +346,31 @@ def index_page(records: dict[str, RuleRecord]) -> str:
     return "\n".join(out) + "\n"
 
 
+#: The markers around the generated list of fixable rules in ``docs/fixes.md``.
+FIXES_MARKERS = ("<!-- fixable-rules:start -->\n", "<!-- fixable-rules:end -->")
+
+
+def fixes_table(records: dict[str, RuleRecord]) -> str:
+    """The Markdown table of the rules that have a fix (``fix: safe|unsafe``), in the
+    README table's order, for ``docs/fixes.md``."""
+    out = ["| rule | fix | applied by |", "|---|---|---|"]
+    for r in sorted(records.values(), key=_table_order):
+        if r.fix != "none":
+            by = "`--fix`" if r.fix == "safe" else "`--fix --unsafe-fixes`"
+            out.append(f"| [`{r.id}`](rules/{r.id}.md) | {r.fix} | {by} |")
+    return "\n".join(out) + "\n"
+
+
+def with_fixes_table(guide: str, records: dict[str, RuleRecord] | None = None) -> str:
+    """``guide`` (the text of ``docs/fixes.md``) with the table between ``FIXES_MARKERS``
+    regenerated. Raises ``ValueError`` when the markers are missing."""
+    start, end = FIXES_MARKERS
+    i, j = guide.find(start), guide.find(end)
+    if i < 0 or j < i:
+        raise ValueError(f"docs/fixes.md lost its markers {start.strip()} … {end}")
+    return guide[: i + len(start)] + fixes_table(load_records() if records is None else records) + guide[j:]
+
+
 def expected_files(records: dict[str, RuleRecord] | None = None) -> dict[str, str]:
     """Every file ``docs/rules/`` should hold: ``{file name: text}``, sorted by name."""
     records = load_records() if records is None else records
@@ -402,7 +428,13 @@ def main(argv: list[str] | None = None) -> int:
             print(f"run `{REGENERATE}` to regenerate them", file=sys.stderr)
         return 1 if problems else 0
     changed = write_files(args.directory)
-    print(f"{len(changed)} file(s) changed in {args.directory}")
+    guide = args.directory.parent / "fixes.md"
+    if guide.is_file():
+        text = guide.read_text(encoding="utf-8")
+        if with_fixes_table(text) != text:
+            guide.write_text(with_fixes_table(text), encoding="utf-8", newline="\n")
+            changed.append(str(guide))
+    print(f"{len(changed)} file(s) changed" + (": " + ", ".join(changed) if changed else ""))
     return 0
 
 

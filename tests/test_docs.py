@@ -159,6 +159,34 @@ def test_no_test_or_doc_uses_the_old_record_url():
             assert old not in path.read_text(encoding="utf-8", errors="replace") or path.name == "test_docs.py", path
 
 
+def test_relative_links_in_docs_resolve():
+    for page in [*DOCS.rglob("*.md"), REPO / "README.md"]:
+        for target in re.findall(r"\]\(([^)\s#]+)(?:#[^)]*)?\)", _prose(page.read_text(encoding="utf-8"))):
+            if "://" in target or target.startswith("mailto:"):
+                continue
+            if (page.parent / target).name in PENDING:
+                continue
+            assert (page.parent / target).exists(), f"{page.relative_to(REPO)} links to missing {target}"
+
+
+def test_fixes_guide_lists_the_fixable_rules():
+    guide = (DOCS / "fixes.md").read_text(encoding="utf-8")
+    assert guide == docs.with_fixes_table(guide), f"docs/fixes.md's list of fixable rules is stale: run `{docs.REGENERATE}`"
+    listed = set(re.findall(r"^\| \[`([a-z0-9-]+)`\]", guide, re.MULTILINE))
+    assert listed == {r for r, rec in RECORDS.items() if rec.fix != "none"}
+    with pytest.raises(ValueError, match="markers"):
+        docs.with_fixes_table("no markers here")
+
+
+def test_docs_index_links_every_guide():
+    index = (DOCS / "README.md").read_text(encoding="utf-8")
+    for target in ("rules/README.md", "configuration.md", "suppressions.md", "fixes.md", "ci.md", "baseline.md"):
+        assert f"]({target})" in index
+    assert "[Baseline (bulk suppressions)](baseline.md)" in index
+    usage = (REPO / "README.md").read_text(encoding="utf-8").split("## Usage", 1)[1].split("\n## ", 1)[0]
+    assert "(docs/README.md)" in usage and "(docs/rules/README.md)" in usage
+
+
 def test_rule_command_prints_the_page(tmp_path):
     r = run_cli("rule", "index-name-convention", cwd=tmp_path)
     assert r.returncode == 0, r.stderr
