@@ -434,7 +434,8 @@ def rules_command(show_all, fmt):
 @main.command("rule")
 @click.argument("rule_id")
 def rule_command(rule_id):
-    """Show one rule's documentation: rationale, options and examples."""
+    """Show one rule's documentation page: rationale, how to fix, options, fix safety,
+    examples and sources (docs/rules/<id>.md, as Markdown; rendered on a terminal)."""
     import difflib
 
     records = _records()
@@ -443,29 +444,13 @@ def rule_command(rule_id):
         hint = difflib.get_close_matches(rule_id, list(records), n=1)
         _fail(f"unknown rule `{rule_id}`" + (f" (did you mean `{hint[0]}`?)" if hint else ""))
         return
-    out = [f"{record.id}: {record.title}", ""]
-    out.append(f"category: {record.category}    default severity: {record.severity}    status: {record.status}")
-    if not record.tests:
-        out.append("test files: not reported (tests are not deployed); `rules: {" + record.id + ": {tests: true}}` reports them")
-    out.append(f"sources: {', '.join(record.sources)}")
-    if record.eslint:
-        out.append(f"ESLint equivalent: {record.eslint}")
-    out += ["", "Why", "---", record.rationale, "", "What to do", "----------", record.help]
-    if record.differences:
-        out += ["", "Differences from ESLint", "-----------------------", record.differences]
-    if record.options:
-        out += ["", "Options", "-------"]
-        for name, spec in record.options.items():
-            choices = f" (one of: {', '.join(map(str, spec['enum']))})" if "enum" in spec else ""
-            out.append(f"  {name}: {spec['type']}, default {spec['default']!r}{choices}")
-            out.append(f"      {spec['description']}")
-    for kind, title in (("bad", "Bad"), ("good", "Good")):
-        examples = record.examples.get(kind, [])
-        if examples:
-            out += ["", title, "-" * len(title)]
-            for ex in examples:
-                code = ex if isinstance(ex, str) else (ex.get("code") or "\n".join(f"// {p}\n{c}" for p, c in ex.get("files", {}).items()))
-                out.append(code.rstrip())
-                out.append("")
-    out += ["", f"docs: {record.url}"]
-    click.echo("\n".join(out))
+    from convexlint.docs import rule_page
+
+    page = rule_page(record) + f"\nDocumentation: {record.url}\n"
+    if sys.stdout.isatty():
+        from rich.console import Console
+        from rich.markdown import Markdown
+
+        Console(highlight=False).print(Markdown(page))
+    else:
+        click.echo(page, nl=False)

@@ -154,7 +154,7 @@ def test_version_rules_and_rule_docs(tmp_path):
     for rule in ("no-filter-in-query", "require-returns-validator", "http-action-cors"):
         assert rule in listing
     doc = run_cli("rule", "index-name-convention", cwd=tmp_path).stdout
-    assert "style: string, default 'underscore'" in doc
+    assert "| `style` | string | `underscore` | `underscore`, `and` |" in doc
     assert "by_author_and_published" in doc
 
 
