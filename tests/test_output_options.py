@@ -16,7 +16,7 @@ import termios
 
 import pytest
 
-from conftest import REPO, lint, run_cli, write_files
+from conftest import lint, run_cli, write_files
 from convexlint.diagnostics import Severity
 from convexlint.report import ReportError, parse_output, plan, statistics, use_color
 from convexlint.records import load_records
