@@ -9,20 +9,27 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 import traceback
 from pathlib import Path
 
 import click
 
 from convexlint import __version__
+from convexlint.reporters import FORMATS
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+#: ``time.perf_counter()`` when the command started: the summary reports the wall time since.
+_started = time.perf_counter()
 
 
 class _Group(click.Group):
     """Turns any unexpected exception into exit code 2 with a one-line message."""
 
     def main(self, *args, **kwargs):  # type: ignore[override]
+        global _started
+        _started = time.perf_counter()
         kwargs.setdefault("standalone_mode", True)
         try:
             return super().main(*args, **kwargs)
@@ -82,6 +89,23 @@ def _split(values: tuple[str, ...]) -> list[str] | None:
     return [v.strip() for value in values for v in value.split(",") if v.strip()]
 
 
+def _check_selection(settings, scopes, select: tuple[str, ...], ignore: tuple[str, ...]) -> None:
+    """Exit 2 when ``--select ""`` names nothing, or when the selection (command line and
+    configuration together) leaves no rule enabled for any file: such a run checks nothing
+    and would pass. ``scopes``: the settings that judge the files of this run."""
+    if select and not _split(select):
+        _fail('--select names no rule or category (`convexlint rules` lists them; leave --select out for the default set)')
+    if any(scope._own_candidates() for scope in scopes):
+        return
+    scope = scopes[0] if scopes else settings
+    data, label = scope.config.data, scope.config.label
+    given = [f"--select {','.join(_split(select) or [])}"] if select else [f"{label}: select"] if "select" in data else []
+    given += [f"{label}: ignore"] if data.get("ignore") else []
+    given += [f"--ignore {','.join(_split(ignore) or [])}"] if _split(ignore) else []
+    given += [f"{label}: rules (set to off)"] if data.get("rules") else []
+    _fail(f"no rule is enabled: {' with '.join(given) or 'the selection'} leaves nothing to check")
+
+
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="convexlint", message="%(prog)s %(version)s")
 def main() -> None:
@@ -98,6 +122,16 @@ def _config(config_path: Path | None):
     if not config_path.is_file():
         raise ConfigError(f"{config_path}: no such configuration file")
     return load_config_file(config_path)
+
+
+def _scopes_of(settings, targets, paths: list[Path], cwd: Path) -> list:
+    """The distinct settings judging the named paths and the targets, in a stable order."""
+    rels = [_rel(p / "_", cwd) if p.is_dir() else _rel(p, cwd) for p in paths] + [_rel(t.path, cwd) for t in targets]
+    seen: dict[int, object] = {}
+    for rel in rels:
+        scope = settings.scope(rel)
+        seen.setdefault(id(scope), scope)
+    return list(seen.values())
 
 
 def _with_every_config(settings, linter, targets, paths: list[Path], cwd: Path):
@@ -123,8 +157,11 @@ def _with_every_config(settings, linter, targets, paths: list[Path], cwd: Path):
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "github"]), default="text", show_default=True, help="Output format.")
-@click.option("--output-file", "-o", type=click.Path(path_type=Path, dir_okay=False), help="Write the report to this file instead of stdout.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True, help="Output format (concise: one line per finding).")
+@click.option("--output-file", type=click.Path(path_type=Path, dir_okay=False), help="Write the --format report to this file instead of stdout.")
+@click.option("--output", "-o", "outputs", multiple=True, metavar="FORMAT:PATH", help=f"Also write a report in FORMAT ({', '.join(FORMATS)}) to PATH; repeatable. A bare PATH means --output-file PATH.")
+@click.option("--statistics", "show_statistics", is_flag=True, help="Print only the number of findings per rule (text, or JSON with --format json).")
+@click.option("--quiet", "-q", is_flag=True, help="Report errors only (--max-warnings still counts every warning).")
 @click.option("--select", multiple=True, help="Rule ids or categories to enable (comma-separated; replaces the default set).")
 @click.option("--ignore", multiple=True, help="Rule ids or categories to disable (comma-separated).")
 @click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False), help="Use this configuration file instead of searching for one.")
@@ -147,11 +184,12 @@ def _with_every_config(settings, linter, targets, paths: list[Path], cwd: Path):
 @click.option("--suppress-rule", multiple=True, metavar="RULE", help="Record this rule's findings in the baseline (repeatable, comma-separated).")
 @click.option("--prune-suppressions", is_flag=True, help="Remove baseline entries that no longer match any finding.")
 @click.option("--suppressions-location", type=click.Path(path_type=Path, dir_okay=False), default=None, help="The baseline file (default: convexlint-suppressions.json in the working directory).")
-def check(paths, fmt, output_file, select, ignore, config_path, preview, exit_zero, max_warnings, report_unused_disables, color, jobs, no_cache, cache_dir, max_file_size, apply_fixes, unsafe_fixes, show_diff, fix_only, show_settings, show_files, suppress_all, suppress_rule, prune_suppressions, suppressions_location):
+def check(paths, fmt, output_file, outputs, show_statistics, quiet, select, ignore, config_path, preview, exit_zero, max_warnings, report_unused_disables, color, jobs, no_cache, cache_dir, max_file_size, apply_fixes, unsafe_fixes, show_diff, fix_only, show_settings, show_files, suppress_all, suppress_rule, prune_suppressions, suppressions_location):
     """Lint Convex code in PATHS (default: the current directory)."""
     import gc
 
     gc.disable()  # one short run over acyclic data: the cyclic collector only costs time (~20%)
+    from convexlint import report
     from convexlint.config import ConfigError, Settings
     from convexlint.discovery import DiscoveryError, discover
     from convexlint.engine import Linter, has_failures
@@ -159,6 +197,13 @@ def check(paths, fmt, output_file, select, ignore, config_path, preview, exit_ze
 
     cwd = Path.cwd()
     paths = list(paths) or [Path(".")]
+    try:
+        destinations = report.plan(fmt, output_file, outputs)
+    except report.ReportError as exc:
+        _fail(str(exc))
+        return
+    if show_statistics and fmt not in report.STATISTICS_FORMATS:
+        _fail(f"--statistics prints text or JSON, not {fmt} (use --format text or --format json; -o {fmt}:PATH still writes a {fmt} report)")
     try:
         records = load_records()
         settings = Settings(
@@ -170,6 +215,7 @@ def check(paths, fmt, output_file, select, ignore, config_path, preview, exit_ze
         linter = Linter(settings, cwd)
         targets = discover(paths, client_context=linter.needs_client_code)
         linter, targets = _with_every_config(settings, linter, targets, paths, cwd)
+        _check_selection(settings, _scopes_of(settings, targets, paths, cwd), select, ignore)
     except (ConfigError, DiscoveryError, RecordError) as exc:
         _fail(str(exc))
         return
@@ -182,6 +228,7 @@ def check(paths, fmt, output_file, select, ignore, config_path, preview, exit_ze
         click.echo(text)
         sys.exit(EXIT_OK)
     fixing = apply_fixes or fix_only or show_diff
+    fixed_sentence = None
     if fixing:
         from convexlint import fixes
 
@@ -200,58 +247,44 @@ def check(paths, fmt, output_file, select, ignore, config_path, preview, exit_ze
                 linter.overlay.pop(path, None)
             fixed.result = linter.run(targets, jobs=1)
         result = fixed.result
+        fixed_sentence = _fix_summary(fixed, unsafe_fixes)
         if fix_only:
-            click.echo(_fix_summary(fixed, unsafe_fixes), err=False)
+            click.echo(fixed_sentence, err=False)
             sys.exit(EXIT_OK)
     else:
         cache = None if no_cache else (cache_dir or cwd / ".convexlint_cache")
         result = linter.run(targets, jobs=jobs, cache_dir=cache)
     baseline_note = _apply_baseline(result, targets, cwd, records, suppressions_location, suppress_all, _split(suppress_rule), prune_suppressions)
-
-    if fmt == "text":
-        from convexlint.reporters import text
-
-        use_color = color
-        if use_color is None:
-            stream_tty = output_file is None and sys.stdout.isatty()
-            use_color = stream_tty and "NO_COLOR" not in os.environ
-        output = text.render(result, color=bool(use_color))
-    elif fmt == "json":
-        from convexlint.reporters import json as json_reporter
-
-        output = json_reporter.render(result)
-    elif fmt == "sarif":
-        from convexlint.reporters import sarif
-
-        output = sarif.render(result, records, cwd=cwd, rule_ids=sorted(settings.candidates))
-    else:
-        from convexlint.reporters import github
-
-        output = github.render(result)
-
-    if output_file is not None:
-        try:
-            output_file.parent.mkdir(parents=True, exist_ok=True)
-            output_file.write_text(output, encoding="utf-8")
-        except OSError as exc:
-            from convexlint.textsafe import escape_controls
-
-            _fail(f"{escape_controls(str(output_file))}: cannot write: {exc.strerror or exc}")
-    else:
-        click.echo(output, nl=False, color=True)  # we decided about colour already
-    if fixing and fmt == "text":
-        click.echo(_fix_summary(fixed, unsafe_fixes))
-    elif fmt == "text":
-        safe = sum(1 for d in result.diagnostics if d.fix is not None and d.fix.applicability == "safe")
-        unsafe = sum(1 for d in result.diagnostics if d.fix is not None and d.fix.applicability == "unsafe")
-        if safe or unsafe:
-            more = f" ({unsafe} more with `--unsafe-fixes`)" if unsafe else ""
-            click.echo(f"[*] {safe} fixable with `convexlint check --fix`{more}.")
-    if baseline_note and fmt == "text":
+    _report(result, destinations, records, settings, cwd, color=color, quiet=quiet, show_statistics=show_statistics, max_warnings=max_warnings, fixed=fixed_sentence)
+    if baseline_note and fmt in ("text", "concise") and not show_statistics:
         click.echo(baseline_note)
-    if not targets and fmt == "text":
+    if not targets and fmt in ("text", "concise"):
         click.echo("convexlint: no Convex functions directory or lintable file found in the given paths.", err=True)
-    sys.exit(EXIT_OK if exit_zero or not has_failures(result, max_warnings) else EXIT_FINDINGS)
+    failed = has_failures(result, max_warnings)
+    reason = report.max_warnings_exceeded(result, max_warnings)
+    if reason and not exit_zero:
+        click.echo(f"convexlint: {reason}", err=True)
+    sys.exit(EXIT_OK if exit_zero or not failed else EXIT_FINDINGS)
+
+
+def _report(result, destinations, records, settings, cwd: Path, *, color, quiet: bool, show_statistics: bool, max_warnings, fixed: str | None) -> None:
+    """Render and write every report of ``check`` from one ``result`` (errors only with
+    ``quiet``); print the stdout one. A file that cannot be written exits 2."""
+    from convexlint import report
+    from convexlint.reporters.text import RunFacts
+
+    hidden: dict = {}
+    if quiet:
+        result, hidden = report.quiet(result)
+    facts = RunFacts(started=_started, fixed=fixed, hidden=hidden, max_warnings=max_warnings)
+    ctx = report.ReportContext(records=records, rule_ids=sorted(settings.candidates), cwd=cwd, facts=facts)
+    try:
+        output = report.write_reports(destinations, result, ctx, color=color, show_statistics=show_statistics, stdout_tty=sys.stdout.isatty())
+    except report.ReportError as exc:
+        _fail(str(exc))
+        return
+    if output is not None:
+        click.echo(output, nl=False, color=True)  # we decided about colour already
 
 
 @main.command("inspect")
@@ -418,17 +451,31 @@ def rules_command(show_all, fmt):
 
         click.echo(markdown_table(_records()), nl=False)
         return
+    columns = ("rule", "category", "severity", "status", "title")
+    rows = [
+        (record.id, record.category, str(record.severity), record.status, record.title.replace("`", ""))
+        for record in _records().values()
+        if record.category != "meta" or show_all
+    ]
+    widths = [max(len(row[i]) for row in [columns, *rows]) for i in range(len(columns) - 1)]
+    from convexlint.report import terminal_width
+
+    if not sys.stdout.isatty() or terminal_width() < sum(widths) + 3 * len(columns) + 20:
+        # Plain aligned columns (also on a terminal too narrow for a table): nothing is cut.
+        for row in [columns, *rows]:
+            click.echo("  ".join([*(cell.ljust(w) for cell, w in zip(row, widths)), row[-1]]))
+        return
     from rich.console import Console
     from rich.table import Table
 
+    # On a terminal the table takes its width; rule ids are never cut (the title folds).
     table = Table(show_edge=False, header_style="bold")
-    for col in ("rule", "category", "severity", "status", "title"):
-        table.add_column(col)
-    for record in _records().values():
-        if record.category == "meta" and not show_all:
-            continue
-        table.add_row(record.id, record.category, str(record.severity), record.status, record.title.replace("`", ""))
-    Console(highlight=False, markup=False, width=None if sys.stdout.isatty() else 160).print(table)
+    for col, width in zip(columns, widths):
+        table.add_column(col, no_wrap=True, min_width=width)
+    table.add_column("title", overflow="fold", min_width=10)
+    for row in rows:
+        table.add_row(*row)
+    Console(highlight=False, markup=False).print(table)
 
 
 @main.command("rule")

@@ -15,11 +15,11 @@ import pytest
 from conftest import FIXTURES, REPO, run_cli
 
 GOLDEN = FIXTURES / "golden"
-CASES = {"text": "chat-app.txt", "json": "chat-app.json", "sarif": "chat-app.sarif", "github": "chat-app.github"}
+CASES = {"text": "chat-app.txt", "concise": "chat-app.concise", "json": "chat-app.json", "sarif": "chat-app.sarif", "github": "chat-app.github"}
 
 
 def normalise(fmt: str, output: str) -> str:
-    if fmt == "text":
+    if fmt in ("text", "concise"):
         output = re.sub(r"\(\d+\.\d+s\)", "(<time>)", output)
     if fmt == "sarif":
         output = output.replace(REPO.as_uri() + "/", "file:///<repo>/")

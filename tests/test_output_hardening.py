@@ -27,7 +27,7 @@ from convexlint.textsafe import escape_controls
 
 from conftest import SHARED, lint, write_files
 
-FORMATS = ("text", "json", "sarif", "github")
+from convexlint.reporters import FORMATS
 HEADER = 'import { query } from "./_generated/server";\n'
 FILTER = 'ctx.db.query("t").filter((q) => q.eq(q.field("a"), 1));'
 # Raw bytes a terminal or a CI log acts on: C0 (ESC, BEL, BS), DEL, C1 (CSI), U+2028/9.
@@ -57,7 +57,7 @@ def _assert_safe(out: bytes, fmt: str) -> str:
     if fmt == "github":
         for line in decoded.splitlines():
             assert COMMAND.fullmatch(line), line
-    elif fmt == "text":
+    elif fmt in ("text", "concise"):
         assert not any(line.startswith("::") for line in decoded.splitlines())
     else:
         json.loads(decoded)
@@ -105,6 +105,9 @@ def test_no_control_character_reaches_any_format(hostile_project, fmt):
         assert "`y\\n::add-mask::secret\\x1b[2J\\u2028`" in out  # a message quoting it
         assert '"\\x1b[2J\\x1b]8;;https://evil.example\\x07link' in out  # the code frame
         assert "\\x1b]0;title \\x9b31m \\u2028 \\x7f" in out
+    elif fmt == "concise":
+        assert "convex/y\\n::add-mask::secret\\x1b[2J\\u2028.ts:" in out  # the path, visibly
+        assert "`y\\n::add-mask::secret\\x1b[2J\\u2028`" in out  # a message quoting it
     elif fmt == "github":
         assert "file=convex/y%0A%3A%3Aadd-mask%3A%3Asecret\\x1b[2J\\u2028.ts," in out
     elif fmt == "json":
@@ -230,7 +233,7 @@ def test_a_file_name_that_is_not_utf8_is_linted_and_every_output_is_utf8(non_utf
         outputs[what] = re.sub(r"\(\d+\.\d+s\)", "", decoded)
     assert len(set(outputs.values())) == 1, "cached output differs from uncached"
     out = outputs["stdout, no cache"]
-    if fmt in ("text", "github"):
+    if fmt in ("text", "concise", "github"):
         assert "convex/bad\\xff\\xfename.ts" in out
     elif fmt == "json":
         assert {d["path"] for d in json.loads(out)} == {"convex/bad\\xff\\xfename.ts", "convex/plain.ts"}

@@ -1,8 +1,7 @@
-"""Reporters turn a ``LintResult`` into text, JSON, SARIF or GitHub annotations.
-
-Each module exposes ``render(result, records, **options) -> str``.
+"""Reporters turn a ``LintResult`` into text, concise text, JSON, SARIF or GitHub
+annotations. ``convexlint.report`` picks one by name and writes it.
 """
 
 from __future__ import annotations
 
-FORMATS = ("text", "json", "sarif", "github")
+FORMATS = ("text", "concise", "json", "sarif", "github")
