@@ -7,7 +7,7 @@ top-level ``rules/<id>.yaml``), ``engine`` runs everything with one walk per fil
 ``reporters`` render diagnostics as text, JSON, SARIF or GitHub annotations.
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 #: Where each rule's documentation lives; ``<id>`` is replaced by the rule id.
 DOCS_URL = "https://github.com/convexlint/convexlint/blob/main/rules/{id}.yaml"
