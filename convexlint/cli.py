@@ -31,6 +31,24 @@ class _Group(click.Group):
         global _started
         _started = time.perf_counter()
         kwargs.setdefault("standalone_mode", True)
+        import warnings
+
+        # Python warnings are for convexlint's developers, not its users: a dependency's
+        # FutureWarning (pathspec compiling an odd .gitignore line) or DeprecationWarning
+        # must not reach the terminal. CONVEXLINT_DEBUG=1 shows every one of them. Forked
+        # workers inherit the filter; spawned ones get it as ``-W`` from ``sys.warnoptions``
+        # (multiprocessing passes those on), in force before they unpickle the settings.
+        action = "default" if os.environ.get("CONVEXLINT_DEBUG") else "ignore"
+        saved = list(sys.warnoptions)
+        with warnings.catch_warnings():
+            warnings.simplefilter(action)
+            sys.warnoptions.append(action)
+            try:
+                return self._main(*args, **kwargs)
+            finally:
+                sys.warnoptions[:] = saved
+
+    def _main(self, *args, **kwargs):
         try:
             return super().main(*args, **kwargs)
         except SystemExit:

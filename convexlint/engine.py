@@ -32,7 +32,7 @@ from convexlint.model.extract import EVENT_NODE_TYPES, FileScan, collect, index_
 from convexlint.model.facts import FileFacts
 from convexlint.model.project import Project
 from convexlint.packages import ConvexVersion, convex_version
-from convexlint.parsing import COMPONENT_SUFFIXES, SourceFile, first_syntax_error, is_tsx, language, parse, script_blocks
+from convexlint.parsing import COMPONENT_SUFFIXES, SourceFile, first_syntax_error, innermost_error, is_tsx, language, parse, script_blocks
 from convexlint.reading import read_regular
 from convexlint.records import RuleRecord
 from convexlint.rules import IMPLEMENTATIONS, FileContext, ProjectContext, Rule
@@ -358,6 +358,7 @@ class Linter:
         source = SourceFile(rel, data, text, tree)
         error = first_syntax_error(tree.root_node, data)
         if error is not None:
+            error = innermost_error(error)
             span = source.node_span(error)
             if error.is_error and error.end_point[0] > error.start_point[0]:
                 span = source.span(error.start_byte, min(error.end_byte, source.line_span(span.start_line).end_byte))

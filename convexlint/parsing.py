@@ -162,6 +162,20 @@ def syntax_errors(root: Node):
                 return
 
 
+def innermost_error(node: Node) -> Node:
+    """Where parsing failed inside the syntax error ``node``: an ``ERROR`` node often wraps
+    the whole statement it gave up on (starting at its first token, column 1 of its line),
+    while the token the parser could not take is a nested ``ERROR`` or ``MISSING`` node.
+    Returns the first such node in document order, descending as far as they nest, else
+    ``node`` itself."""
+    while node.is_error:
+        inner = next((e for c in node.children for e in syntax_errors(c)), None)
+        if inner is None:
+            break
+        node = inner
+    return node
+
+
 def first_syntax_error(root: Node, source: bytes | None = None) -> Node | None:
     """The first syntax error that is the user's, or None for a clean tree.
 

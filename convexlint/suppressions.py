@@ -7,8 +7,10 @@ Syntax (ids separated by commas or spaces; no ids means every rule; ``-- reason`
     /* convexlint-disable http-action-cors */ ... /* convexlint-enable http-action-cors */
     // convexlint-disable-file index-name-convention
 
-A directive must start the comment. Lines are 1-based. A suppression naming an unknown rule
-is reported as ``invalid-suppression``; one that suppressed nothing can be reported as
+A directive must start the comment. Lines are 1-based. A suppression naming an unknown rule,
+and a ``convexlint-disable`` range with no matching ``convexlint-enable`` (it silences the
+rest of the file; ``convexlint-disable-file`` says that on purpose), are reported as
+``invalid-suppression``; one that suppressed nothing can be reported as
 ``unused-suppression`` (``--report-unused-disables``).
 
 For teams moving from the official ESLint plugin, ESLint directives that name
@@ -150,6 +152,10 @@ def parse_suppressions(source: SourceFile, comments: list[Node], known_rules: se
                     open_ranges.remove(s)
                     if rules is not None:
                         break
+    for s in open_ranges:  # a range never closed silences the rest of the file
+        if not s.eslint:  # ESLint's block form is commonly left open on purpose; `-file` is ours
+            directive = "convexlint-disable" + (f" {', '.join(s.rules)}" if s.rules else "")
+            problems.append((s.span, "invalid-suppression", "unclosed", {"directive": directive}))
     return FileSuppressions(items, problems)
 
 

@@ -62,3 +62,16 @@ def test_pre_commit_hook_fails_then_passes(tmp_path, pre_commit_home):
     passing = _try_repo(project, pre_commit_home)
     assert passing.returncode == 0, passing.stdout + passing.stderr
     assert "Passed" in passing.stdout
+
+
+def test_readme_pre_commit_snippet_pins_this_version():
+    """The README's pre-commit snippet names the tag of the version being released."""
+    import re
+
+    import convexlint
+
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    section = text[text.index("## pre-commit") :]
+    snippet = section[section.index("```yaml") : section.index("```", section.index("```yaml") + 3)]
+    assert "repo: https://github.com/convexlint/convexlint" in snippet
+    assert re.findall(r"^\s*rev:\s*(\S+)\s*$", snippet, re.M) == [f"v{convexlint.__version__}"]

@@ -111,3 +111,36 @@ def test_eslint_directive_outside_the_span_or_convexlint_inside_it_does_not(tmp_
         + CRON.format(n=2, comment="  // convexlint-disable-next-line no-top-of-hour-crons\n")
     )
     assert cron_lines(tmp_path, body) == [(6, "no-top-of-hour-crons"), (10, "no-top-of-hour-crons"), (12, "unused-suppression")]
+
+
+def _unclosed(tmp_path, body):
+    write_files(tmp_path, {"convex/a.ts": HEAD + body})
+    return [(d.span.start_line, d.span.start_col, d.message) for d in lint(["convex"], tmp_path).diagnostics if d.rule == "invalid-suppression"]
+
+
+def test_a_range_without_enable_is_reported_at_the_directive_and_still_suppresses(tmp_path):
+    body = F.format(n=1) + "\n  /* convexlint-disable no-filter-in-query */\n" + F.format(n=2) + "\n" + F.format(n=3) + "\n"
+    assert rules_by_line(tmp_path, body) == [(3, "no-filter-in-query"), (4, "invalid-suppression")]
+    assert _unclosed(tmp_path, body) == [
+        (4, 3, "`convexlint-disable no-filter-in-query` has no matching `convexlint-enable`: it silences the rest of the file.")
+    ]
+
+
+def test_a_blanket_range_without_enable_is_reported(tmp_path):
+    body = "// convexlint-disable\n" + F.format(n=1) + "\n"
+    assert _unclosed(tmp_path, body) == [(3, 1, "`convexlint-disable` has no matching `convexlint-enable`: it silences the rest of the file.")]
+
+
+def test_an_enable_naming_another_rule_leaves_the_range_open(tmp_path):
+    body = "/* convexlint-disable no-filter-in-query */\n" + F.format(n=1) + "\n/* convexlint-enable require-returns-validator */\n"
+    assert [line for line, _, _ in _unclosed(tmp_path, body)] == [3]
+
+
+def test_closed_ranges_file_directives_and_eslint_blocks_are_not_unclosed(tmp_path):
+    body = (
+        "// convexlint-disable-file require-returns-validator\n"
+        "/* eslint-disable @convex-dev/no-filter-in-query */\n"
+        "/* convexlint-disable no-filter-in-query */\n" + F.format(n=1) + "\n/* convexlint-enable no-filter-in-query */\n"
+        "/* convexlint-disable */\n" + F.format(n=2) + "\n/* convexlint-enable */\n"
+    )
+    assert _unclosed(tmp_path, body) == []
