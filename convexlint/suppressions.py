@@ -120,6 +120,11 @@ def parse_suppressions(source: SourceFile, comments: list[Node], known_rules: se
         span = source.node_span(node)
         eslint = tool == "eslint"
         if eslint:
+            if kind == "enable" and rules is None:  # a bare `eslint-enable` ends every ESLint range open
+                for s in [s for s in open_ranges if s.eslint]:
+                    s.last_line = span.start_line
+                    open_ranges.remove(s)
+                continue
             if kind == "disable-file" or rules is None:
                 continue  # blanket ESLint directives are ESLint's business
             rules = tuple(r[len(_ESLINT_PREFIX):] for r in rules if r.startswith(_ESLINT_PREFIX))

@@ -144,3 +144,12 @@ def test_closed_ranges_file_directives_and_eslint_blocks_are_not_unclosed(tmp_pa
         "/* convexlint-disable */\n" + F.format(n=2) + "\n/* convexlint-enable */\n"
     )
     assert _unclosed(tmp_path, body) == []
+
+
+def test_a_bare_eslint_enable_ends_an_eslint_range(tmp_path):
+    # the README's and the official plugin's form: a named disable, a bare enable
+    body = "/* eslint-disable @convex-dev/no-filter-in-query */\n" + F.format(n=1) + "\n/* eslint-enable */\n" + F.format(n=2) + "\n"
+    assert rules_by_line(tmp_path, body) == [(6, "no-filter-in-query")]
+    # a named enable of another plugin's rule leaves ours open
+    body = "/* eslint-disable @convex-dev/no-filter-in-query */\n" + F.format(n=1) + "\n/* eslint-enable no-console */\n" + F.format(n=2) + "\n"
+    assert rules_by_line(tmp_path, body) == []
