@@ -429,3 +429,12 @@ def test_unwritable_report_is_a_usage_error(project):
     (project / "blocker").write_text("a file, not a folder")
     r = check(project, "-o", "json:blocker/out.json")
     assert r.returncode == 2 and "cannot write" in r.stderr
+
+
+def test_only_unsafe_fixes_name_the_flag_they_need(tmp_path):
+    write_files(tmp_path, {"convex/_generated/server.d.ts": "export {};\n", "convex/a.ts": (
+        'import { internalMutation } from "./_generated/server";\nimport { v } from "convex/values";\n'
+        "export const m = internalMutation({ args: {}, returns: v.null(), handler: async (ctx) => { ctx.db.insert(\"t\", {}); return null; } });\n"
+    )})
+    r = run_cli("check", "--no-cache", "--select", "no-floating-promises", cwd=tmp_path)
+    assert "[*] 1 fixable with `convexlint check --fix --unsafe-fixes`." in r.stdout and "0 fixable" not in r.stdout

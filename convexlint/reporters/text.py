@@ -219,9 +219,11 @@ def short_summary(result: LintResult, facts: RunFacts | None = None) -> list[Tex
     else:
         safe = sum(1 for d in result.diagnostics if d.fix is not None and d.fix.applicability == "safe")
         unsafe = sum(1 for d in result.diagnostics if d.fix is not None and d.fix.applicability == "unsafe")
-        if safe or unsafe:
+        if safe:
             more = f" ({unsafe} more with `--unsafe-fixes`)" if unsafe else ""
             out.append(Text(f"[*] {safe} fixable with `convexlint check --fix`{more}."))
+        elif unsafe:
+            out.append(Text(f"[*] {unsafe} fixable with `convexlint check --fix --unsafe-fixes`."))
     errors, warnings, infos = (result.count(s) for s in (Severity.ERROR, Severity.WARNING, Severity.INFO))
     total = len(result.diagnostics)
     files = _plural(result.files_checked, "file")
