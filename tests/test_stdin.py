@@ -163,3 +163,23 @@ def test_usage_errors(project):
         r = run_stdin("", *args, cwd=root)
         assert r.returncode == 2, args
         assert r.stderr.startswith("convexlint: error: --stdin-filename") and message in r.stderr, r.stderr
+
+
+def test_a_fix_that_would_edit_another_file_is_not_applied(project):
+    # require-internal-reference's fix edits the caller (stdin) and the target (on disk)
+    root = project({
+        "convex/maintenance.ts": 'import { mutation } from "./_generated/server";\nimport { v } from "convex/values";\n'
+        "export const purge = mutation({ args: {}, returns: v.null(), handler: async () => null });\n",
+    })
+    crons = (
+        'import { cronJobs } from "convex/server";\nimport { api } from "./_generated/api";\nconst crons = cronJobs();\n'
+        'crons.interval("purge", { hours: 1 }, api.maintenance.purge);\nexport default crons;\n'
+    )
+    write_files(root, {"convex/crons.ts": crons})
+    assert "+++ b/convex/maintenance.ts" in run_cli("check", "--diff", "--unsafe-fixes", cwd=root).stdout  # it does edit both
+    before = (root / "convex/maintenance.ts").read_bytes()
+    r = run_stdin(crons, "--stdin-filename", "convex/crons.ts", "--fix", "--unsafe-fixes", "--format", "json", cwd=root)
+    assert r.stdout == crons
+    assert [d["rule"] for d in json.loads(r.stderr)] == ["require-internal-reference"]
+    assert (root / "convex/maintenance.ts").read_bytes() == before
+    assert run_stdin(crons, "--stdin-filename", "convex/crons.ts", "--diff", "--unsafe-fixes", cwd=root).stdout == ""
