@@ -152,10 +152,10 @@ def _scopes_of(settings, targets, paths: list[Path], cwd: Path) -> list:
     return list(seen.values())
 
 
-def _with_every_config(settings, linter, targets, paths: list[Path], cwd: Path):
+def _with_every_config(settings, linter, targets, paths: list[Path], cwd: Path, unsaved: Path | None = None):
     """Resolve every target's configuration (``Settings.prepare``); when that turns on
     more rules than the first linter knew, a new linter (and, if those rules need client
-    code, a new discovery). Raises ``ConfigError``."""
+    code, a new discovery; ``unsaved`` as for ``discover``). Raises ``ConfigError``."""
     from convexlint.discovery import discover
     from convexlint.engine import Linter
 
@@ -168,9 +168,61 @@ def _with_every_config(settings, linter, targets, paths: list[Path], cwd: Path):
     needed = linter.needs_client_code
     linter = Linter(settings, cwd)
     if linter.needs_client_code and not needed:
-        targets = discover(paths, client_context=True)
+        targets = discover(paths, client_context=True, unsaved=unsaved)
         settings.prepare([_rel(t.path, cwd) for t in targets])
     return linter, targets
+
+
+def _read_stdin(filename: Path, paths: tuple[Path, ...], changed: bool) -> tuple[Path, bytes]:
+    """``--stdin-filename``: ``(absolute resolved PATH, standard input's bytes)``. Exits 2
+    when PATHS or ``--changed`` are given too, when PATH is a directory or not a file
+    convexlint lints, or when standard input cannot be read."""
+    from convexlint.parsing import LINTABLE_SUFFIXES
+
+    if paths:
+        _fail("--stdin-filename lints standard input as one file: give no PATHS")
+    if changed:
+        _fail("--stdin-filename and --changed/--since cannot be used together")
+    if filename.is_dir():
+        _fail(f"--stdin-filename: {filename} is a directory")
+    if not filename.name.endswith(LINTABLE_SUFFIXES) or filename.name.endswith(".d.ts"):
+        _fail(f"--stdin-filename: {filename} is not a file convexlint lints ({' '.join(LINTABLE_SUFFIXES)})")
+    try:
+        data = click.get_binary_stream("stdin").read()
+    except OSError as exc:
+        _fail(f"--stdin-filename: cannot read standard input: {exc.strerror or exc}")
+    return filename.resolve(), data
+
+
+def _stdin_fixed(fixed, unsaved: Path, data: bytes, sentence: str, fix_only: bool) -> None:
+    """``--fix``/``--fix-only`` with ``--stdin-filename``: the fixed text (or the text as
+    given) to stdout, byte for byte; with ``fix_only`` the summary to stderr, then exit 0."""
+    out = click.get_binary_stream("stdout")
+    out.write(fixed.edited.get(unsaved, data))
+    out.flush()
+    if fix_only:
+        for rel, problem in fixed.problems:
+            _warn(f"{rel}: {problem}")
+        click.echo(sentence, err=True)
+        sys.exit(EXIT_OK)
+
+
+def _only_changed(linter, targets, paths: list[Path], since: str | None, cwd: Path, jobs: int | None) -> list:
+    """``--changed``: ``targets`` with ``report`` kept for the files git says changed since
+    ``since`` and the table users of a changed schema (``changed.report_changed``); exits 2
+    when git cannot say (missing, not a repository, unknown revision)."""
+    from convexlint.changed import ChangedError, changed_files, report_changed
+
+    def references_tables(candidates) -> set[Path]:
+        included = [t for t in candidates if linter.settings.is_included(_rel(t.path, cwd))]
+        outcomes = linter.lint_files(included, jobs)
+        return {o.target.path for o in outcomes if o.facts is not None and (o.facts.table_refs or o.facts.index_refs)}
+
+    try:
+        return report_changed(targets, changed_files(paths, since), references_tables)
+    except ChangedError as exc:
+        _fail(str(exc))
+        return []
 
 
 @main.command()
@@ -196,13 +248,16 @@ def _with_every_config(settings, linter, targets, paths: list[Path], cwd: Path):
 @click.option("--unsafe-fixes", is_flag=True, help="Also apply fixes that may change behaviour (with --fix or --diff).")
 @click.option("--diff", "show_diff", is_flag=True, help="Print the fixes as a unified diff; write nothing (exit 1 when there is a diff).")
 @click.option("--fix-only", is_flag=True, help="Apply fixes and report nothing else.")
+@click.option("--changed", is_flag=True, help="Report only findings in files git says changed since --since (default HEAD: staged and unstaged changes, and untracked files not ignored). Every file is still linted, so project rules see the whole project; when a functions directory's schema.ts/schema.js changed, the findings of its files that reference a table or index are reported too.")
+@click.option("--since", metavar="REF", default=None, help="With --changed (implied): compare the working tree with git revision REF instead of HEAD.")
+@click.option("--stdin-filename", type=click.Path(path_type=Path), default=None, metavar="PATH", help="Lint standard input as the file at PATH (which need not exist), inside PATH's project read from disk; report only PATH. With --fix or --fix-only the fixed text goes to stdout (the report to stderr) and nothing is written; --diff prints the diff.")
 @click.option("--show-settings", "show_settings", type=click.Path(path_type=Path), default=None, metavar="PATH", help="Print the settings that judge the file at PATH, and which configuration files they come from; lint nothing.")
 @click.option("--show-files", is_flag=True, help="List the files that would be linted and as what (server, client, test, generated); lint nothing.")
 @click.option("--suppress-all", is_flag=True, help="Record every finding in the baseline (convexlint-suppressions.json) so later runs report only new ones.")
 @click.option("--suppress-rule", multiple=True, metavar="RULE", help="Record this rule's findings in the baseline (repeatable, comma-separated).")
 @click.option("--prune-suppressions", is_flag=True, help="Remove baseline entries that no longer match any finding.")
 @click.option("--suppressions-location", type=click.Path(path_type=Path, dir_okay=False), default=None, help="The baseline file (default: convexlint-suppressions.json in the working directory).")
-def check(paths, fmt, output_file, outputs, show_statistics, quiet, select, ignore, config_path, preview, exit_zero, max_warnings, report_unused_disables, color, jobs, no_cache, cache_dir, max_file_size, apply_fixes, unsafe_fixes, show_diff, fix_only, show_settings, show_files, suppress_all, suppress_rule, prune_suppressions, suppressions_location):
+def check(paths, fmt, output_file, outputs, show_statistics, quiet, select, ignore, config_path, preview, exit_zero, max_warnings, report_unused_disables, color, jobs, no_cache, cache_dir, max_file_size, apply_fixes, unsafe_fixes, show_diff, fix_only, changed, since, stdin_filename, show_settings, show_files, suppress_all, suppress_rule, prune_suppressions, suppressions_location):
     """Lint Convex code in PATHS (default: the current directory)."""
     import gc
 
@@ -214,7 +269,9 @@ def check(paths, fmt, output_file, outputs, show_statistics, quiet, select, igno
     from convexlint.records import RecordError, load_records
 
     cwd = Path.cwd()
-    paths = list(paths) or [Path(".")]
+    changed = changed or since is not None
+    unsaved, stdin_data = (_read_stdin(stdin_filename, paths, changed) if stdin_filename is not None else (None, None))
+    paths = [unsaved] if unsaved is not None else list(paths) or [Path(".")]
     try:
         destinations = report.plan(fmt, output_file, outputs)
     except report.ReportError as exc:
@@ -231,12 +288,16 @@ def check(paths, fmt, output_file, outputs, show_statistics, quiet, select, igno
         if report_unused_disables:
             settings.report_unused_disables = True
         linter = Linter(settings, cwd)
-        targets = discover(paths, client_context=linter.needs_client_code)
-        linter, targets = _with_every_config(settings, linter, targets, paths, cwd)
+        targets = discover(paths, client_context=linter.needs_client_code, unsaved=unsaved)
+        linter, targets = _with_every_config(settings, linter, targets, paths, cwd, unsaved)
         _check_selection(settings, _scopes_of(settings, targets, paths, cwd), select, ignore)
     except (ConfigError, DiscoveryError, RecordError) as exc:
         _fail(str(exc))
         return
+    if unsaved is not None:
+        linter.overlay[unsaved] = stdin_data  # read instead of the disk; nothing is written
+    if changed:
+        targets = _only_changed(linter, targets, paths, since, cwd, jobs)
     if show_settings is not None or show_files:
         try:
             text = _settings_report(settings, show_settings, cwd) if show_settings is not None else _files_report(settings, linter, targets, cwd)
@@ -247,17 +308,22 @@ def check(paths, fmt, output_file, outputs, show_statistics, quiet, select, igno
         sys.exit(EXIT_OK)
     fixing = apply_fixes or fix_only or show_diff
     fixed_sentence = None
+    report_to_stderr = False
     if fixing:
         from convexlint import fixes
 
-        fixed = fixes.fix(linter, targets, unsafe=unsafe_fixes)
+        fixed = fixes.fix(linter, targets, unsafe=unsafe_fixes, only={_rel(unsaved, cwd)} if unsaved is not None else None)
         if show_diff:
             diff = fixes.unified_diff(fixed, cwd)
             click.echo(diff, nl=False)
             for rel, problem in fixed.problems:
                 _warn(f"{rel}: {problem}")
             sys.exit(EXIT_FINDINGS if diff else EXIT_OK)
-        fixes.write(fixed, cwd)
+        if unsaved is not None:  # the fixed text to stdout, like ruff; the report to stderr
+            _stdin_fixed(fixed, unsaved, stdin_data, _fix_summary(fixed, unsafe_fixes), fix_only)
+            report_to_stderr = True
+        else:
+            fixes.write(fixed, cwd)
         for rel, problem in fixed.problems:
             _warn(f"{rel}: {problem}")
         if fixed.refused:  # what is on disk now, not what the passes hoped to write
@@ -273,9 +339,9 @@ def check(paths, fmt, output_file, outputs, show_statistics, quiet, select, igno
         cache = None if no_cache else (cache_dir or cwd / ".convexlint_cache")
         result = linter.run(targets, jobs=jobs, cache_dir=cache)
     baseline_note = _apply_baseline(result, targets, cwd, records, suppressions_location, suppress_all, _split(suppress_rule), prune_suppressions)
-    _report(result, destinations, records, settings, cwd, color=color, quiet=quiet, show_statistics=show_statistics, max_warnings=max_warnings, fixed=fixed_sentence)
+    _report(result, destinations, records, settings, cwd, color=color, quiet=quiet, show_statistics=show_statistics, max_warnings=max_warnings, fixed=fixed_sentence, err=report_to_stderr)
     if baseline_note and fmt in ("text", "concise") and not show_statistics:
-        click.echo(baseline_note)
+        click.echo(baseline_note, err=report_to_stderr)
     if not targets and fmt in ("text", "concise"):
         click.echo("convexlint: no Convex functions directory or lintable file found in the given paths.", err=True)
     failed = has_failures(result, max_warnings)
@@ -285,9 +351,10 @@ def check(paths, fmt, output_file, outputs, show_statistics, quiet, select, igno
     sys.exit(EXIT_OK if exit_zero or not failed else EXIT_FINDINGS)
 
 
-def _report(result, destinations, records, settings, cwd: Path, *, color, quiet: bool, show_statistics: bool, max_warnings, fixed: str | None) -> None:
+def _report(result, destinations, records, settings, cwd: Path, *, color, quiet: bool, show_statistics: bool, max_warnings, fixed: str | None, err: bool = False) -> None:
     """Render and write every report of ``check`` from one ``result`` (errors only with
-    ``quiet``); print the stdout one. A file that cannot be written exits 2."""
+    ``quiet``); print the stdout one (to stderr with ``err``: stdout then holds the fixed
+    text of ``--stdin-filename``). A file that cannot be written exits 2."""
     from convexlint import report
     from convexlint.reporters.text import RunFacts
 
@@ -297,12 +364,12 @@ def _report(result, destinations, records, settings, cwd: Path, *, color, quiet:
     facts = RunFacts(started=_started, fixed=fixed, hidden=hidden, max_warnings=max_warnings)
     ctx = report.ReportContext(records=records, rule_ids=sorted(settings.candidates), cwd=cwd, facts=facts)
     try:
-        output = report.write_reports(destinations, result, ctx, color=color, show_statistics=show_statistics, stdout_tty=sys.stdout.isatty())
+        output = report.write_reports(destinations, result, ctx, color=color, show_statistics=show_statistics, stdout_tty=(sys.stderr if err else sys.stdout).isatty())
     except report.ReportError as exc:
         _fail(str(exc))
         return
     if output is not None:
-        click.echo(output, nl=False, color=True)  # we decided about colour already
+        click.echo(output, nl=False, color=True, err=err)  # we decided about colour already
 
 
 @main.command("inspect")

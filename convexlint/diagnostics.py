@@ -127,17 +127,21 @@ class LintResult:
 class SourceTexts(Mapping):
     """``rel path -> text`` of the reported files, each read (strict UTF-8) on first use:
     reporters need the text of the few files with findings, not of every file checked.
-    A file that can no longer be read or decoded is absent."""
+    ``overlay`` (absolute path -> bytes): text read instead of the disk (what the linter
+    linted: ``--stdin-filename``, ``--fix`` passes). A file that can no longer be read or
+    decoded is absent."""
 
-    def __init__(self, paths: dict[str, Path]):
+    def __init__(self, paths: dict[str, Path], overlay: Mapping[Path, bytes] | None = None):
         self._paths = paths
+        self._overlay = overlay if overlay is not None else {}
         self._texts: dict[str, str | None] = {}
 
     def __getitem__(self, rel: str) -> str:
         if rel not in self._texts:
             path = self._paths[rel]
             try:
-                self._texts[rel] = path.read_bytes().decode("utf-8")
+                data = self._overlay.get(path)
+                self._texts[rel] = (data if data is not None else path.read_bytes()).decode("utf-8")
             except (OSError, UnicodeDecodeError):
                 self._texts[rel] = None
         text = self._texts[rel]

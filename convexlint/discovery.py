@@ -394,11 +394,13 @@ def workspace_client_files(workspace: Path, functions_dirs: list[Path], skip: se
                 break
 
 
-def discover(paths: list[Path], *, client_context: bool = False) -> list[Target]:
+def discover(paths: list[Path], *, client_context: bool = False, unsaved: Path | None = None) -> list[Target]:
     """Resolve command-line paths into targets (see the module docstring).
 
     With ``client_context``, the client code around every functions directory involved
-    is read (not reported) even when only some files were named.
+    is read (not reported) even when only some files were named. ``unsaved``: an absolute,
+    resolved path among ``paths`` whose text comes from elsewhere (``--stdin-filename``):
+    it is taken for a file even when nothing is at that path.
     Raises ``DiscoveryError`` for a path that does not exist.
     """
     ignorer = _Ignorer()
@@ -413,9 +415,9 @@ def discover(paths: list[Path], *, client_context: bool = False) -> list[Target]
     context_dirs: set[Path] = set()
     for raw in paths:
         path = raw.resolve()
-        if not path.exists():
+        if not path.exists() and path != unsaved:
             raise DiscoveryError(f"{escape_controls(str(raw))}: no such file or directory")
-        if path.is_file():
+        if path.is_file() or path == unsaved:
             if not _is_lintable(path.name) or ALWAYS_SKIPPED & set(path.parts):
                 continue  # not TypeScript/JavaScript, or generated/vendored code
             fd, inside = enclosing_functions_dir(path)

@@ -513,7 +513,9 @@ class Linter:
         linted in this process."""
         jobs = jobs if jobs is not None else (os.cpu_count() or 1)
         out: list[tuple[_FileOutcome, str | None]] = []
-        if jobs > 1 and len(targets) >= PARALLEL_THRESHOLD:
+        # workers have no overlay: a batch with a file read from it stays in this process
+        in_overlay = bool(self.overlay) and any(t.path in self.overlay for t in targets)
+        if jobs > 1 and len(targets) >= PARALLEL_THRESHOLD and not in_overlay:
             from concurrent.futures.process import BrokenProcessPool
 
             try:
@@ -657,7 +659,7 @@ class Linter:
         all_rels = [rel_path(t.path, self.cwd) for t in targets]
         pairs = [(t, rel) for t, rel in zip(targets, all_rels) if self.settings.is_included(rel)]
         included, rels = [t for t, _ in pairs], [rel for _, rel in pairs]
-        sources = SourceTexts({rel: t.path for rel, t in zip(rels, included) if t.report})
+        sources = SourceTexts({rel: t.path for rel, t in zip(rels, included) if t.report}, self.overlay)
         if cache_dir is None:
             outcomes = self.lint_files(included, jobs)
             diagnostics = self._judge(outcomes)
@@ -699,7 +701,8 @@ class Linter:
 
         keys: list[str | None] = []
         for target, rel in zip(targets, rels):
-            digest = cache.digest(rel, target.path)
+            # a file read from the overlay is not what is on disk: never cached (key None)
+            digest = None if target.path in self.overlay else cache.digest(rel, target.path)
             fd = rel_path(target.functions_dir, self.cwd) if target.functions_dir is not None else None
             # A client file's facts depend on how its imports resolve (tsconfig paths, ...).
             extra = alias_fingerprint(target.path, target.functions_dir) if not target.is_server and target.functions_dir is not None else ""

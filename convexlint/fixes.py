@@ -98,11 +98,13 @@ def _by_file(edits: list[Edit]) -> dict[str, list[Edit]]:
     return out
 
 
-def fix(linter, targets, *, unsafe: bool) -> FixOutcome:
+def fix(linter, targets, *, unsafe: bool, only: set[str] | None = None) -> FixOutcome:
     """Lint ``targets`` with ``linter`` (an ``engine.Linter``) and apply fixes pass after
-    pass in its overlay (see the module docstring); writes nothing."""
+    pass in its overlay (see the module docstring); writes nothing. Text already in the
+    overlay (``--stdin-filename``) is the files' original text. ``only``: paths relative to
+    the working directory; a fix editing any other file is not applied (None: any file)."""
     cwd: Path = linter.cwd
-    outcome = FixOutcome(result=linter.run(targets, jobs=1))
+    outcome = FixOutcome(result=linter.run(targets, jobs=1), original=dict(linter.overlay))
     rejected: set[tuple] = set()  # fixes whose file got worse: not tried again
     for _ in range(MAX_PASSES):
         chosen: list[Diagnostic] = []
@@ -110,6 +112,8 @@ def fix(linter, targets, *, unsafe: bool) -> FixOutcome:
         for d in outcome.result.diagnostics:
             key = (d.rule, d.path, d.span.start_byte, d.message)
             if not applies(d, unsafe) or key in rejected:
+                continue
+            if only is not None and any(e.path not in only for e in d.fix.edits):  # type: ignore[union-attr]
                 continue
             if any(_overlaps(e, t) for e in d.fix.edits for t in taken):  # type: ignore[union-attr]
                 continue  # the first fix wins; this one waits for the next pass
@@ -120,7 +124,7 @@ def fix(linter, targets, *, unsafe: bool) -> FixOutcome:
         texts: dict[str, bytes] = {}  # rel -> the text the edits apply to
         bad: set[str] = set()
         for rel, edits in _by_file(taken).items():
-            path = cwd / rel
+            path = Path(os.path.normpath(cwd / rel))  # the overlay's key also for ``../x.ts``
             current = linter.overlay.get(path)
             if current is None:
                 current = read_regular(path)
@@ -141,7 +145,7 @@ def fix(linter, targets, *, unsafe: bool) -> FixOutcome:
         if not applied:
             continue
         for rel, edits in _by_file([e for d in applied for e in d.fix.edits]).items():  # type: ignore[union-attr]
-            linter.overlay[cwd / rel] = apply_edits(texts[rel], edits)
+            linter.overlay[Path(os.path.normpath(cwd / rel))] = apply_edits(texts[rel], edits)
         for d in applied:
             outcome.fixed[d.rule] = outcome.fixed.get(d.rule, 0) + 1
         outcome.applied += applied
