@@ -356,7 +356,7 @@ def _report(result, destinations, records, settings, cwd: Path, *, color, quiet:
     ``quiet``); print the stdout one (to stderr with ``err``: stdout then holds the fixed
     text of ``--stdin-filename``). A file that cannot be written exits 2."""
     from convexlint import report
-    from convexlint.reporters.text import RunFacts
+    from convexlint.reporters.facts import RunFacts
 
     hidden: dict = {}
     if quiet:
@@ -427,6 +427,8 @@ def _apply_baseline(result, targets, cwd: Path, records, location: Path | None, 
     except BaselineError as exc:
         _fail(str(exc))
         return None
+    if not baseline.entries and not (suppress_all or suppress_rules):
+        return None  # nothing recorded and nothing to record (the common case): no per-file work
     checked = {baseline.key(_rel(t.path, cwd), cwd) for t in targets if t.report}
     shown = _rel(location, cwd)
     try:

@@ -384,8 +384,9 @@ def _load_one(path: Path) -> Config:
     return Config(path=path, root=path.parent, data=data, sources=[path])
 
 
-def find_config(start: Path) -> Path | None:
-    """The nearest config file at or above ``start`` (a file or directory), or None.
+def find_config(start: Path, *, parents: bool = True) -> Path | None:
+    """The nearest config file at or above ``start`` (a file or directory), or None; with
+    ``parents=False``, only in ``start``'s own directory.
 
     A ``pyproject.toml`` counts when it has a ``[tool.convexlint]`` table. One that is not
     valid TOML is passed over unless it visibly holds that table; one that cannot be read
@@ -393,7 +394,7 @@ def find_config(start: Path) -> Path | None:
     ``tool`` is not a table, or that is broken but holds ``[tool.convexlint]``.
     """
     directory = start if start.is_dir() else start.parent
-    for d in [directory, *directory.parents]:
+    for d in [directory, *directory.parents] if parents else [directory]:
         for name in CONFIG_NAMES:
             candidate = d / name
             if candidate.is_file():
@@ -473,7 +474,8 @@ class Settings:
         self.nearest = nearest
         self._cli = {"select": select, "ignore": ignore, "preview": preview, "cwd": cwd, "max_file_size": max_file_size}
         self._scopes: dict[Path, Settings] = {}  # config file -> its settings
-        self._nearest_in: dict[Path, Path | None] = {}  # directory -> nearest config file
+        self._nearest_in: dict[str, Path | None] = {}  # directory -> nearest config file
+        self._by_rel: dict[str, Settings] = {}  # rel path -> its scope
         self.config = config or Config(path=None, root=cwd or Path.cwd())
         self.cwd = (cwd or Path.cwd()).resolve()
         data = self.config.data
@@ -591,15 +593,29 @@ class Settings:
         configuration file that cannot be used (``prepare`` surfaces that before a run)."""
         if not self.nearest:
             return self
-        directory = Path(os.path.normpath(self.cwd / rel_path)).parent
-        if directory not in self._nearest_in:
-            self._nearest_in[directory] = find_config(directory)
-        found = self._nearest_in[directory]
+        found = self._by_rel.get(rel_path)
         if found is None:
+            found = self._by_rel[rel_path] = self._scope_of_dir(os.path.dirname(os.path.normpath(os.path.join(self.cwd, rel_path))))
+        return found
+
+    def _scope_of_dir(self, directory: str) -> Settings:
+        config = self._nearest_config(directory)
+        if config is None:
             return self
-        if found not in self._scopes:
-            self._scopes[found] = Settings(self.records, load_config_file(found), **self._cli)
-        return self._scopes[found]
+        if config not in self._scopes:
+            self._scopes[config] = Settings(self.records, load_config_file(config), **self._cli)
+        return self._scopes[config]
+
+    def _nearest_config(self, directory: str) -> Path | None:
+        """``find_config`` for one directory, each ancestor looked at once per run."""
+        if directory in self._nearest_in:
+            return self._nearest_in[directory]
+        found = find_config(Path(directory), parents=False)
+        if found is None:
+            parent = os.path.dirname(directory)
+            found = self._nearest_config(parent) if parent != directory else None
+        self._nearest_in[directory] = found
+        return found
 
     def prepare(self, rel_paths: list[str]) -> None:
         """Resolve the settings of every file up front (see ``scope``): configuration

@@ -19,7 +19,7 @@ from pathlib import Path
 from convexlint.diagnostics import LintResult, Severity
 from convexlint.records import RuleRecord
 from convexlint.reporters import FORMATS
-from convexlint.reporters.text import RunFacts
+from convexlint.reporters.facts import RunFacts
 from convexlint.textsafe import escape_controls
 
 #: Formats ``--statistics`` can print in (``concise`` prints the text table).

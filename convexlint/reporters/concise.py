@@ -11,7 +11,8 @@ text format.
 from __future__ import annotations
 
 from convexlint.diagnostics import LintResult
-from convexlint.reporters.text import RunFacts, head, short_summary, to_string
+from convexlint.reporters.facts import RunFacts
+from convexlint.reporters.text import head, short_summary, to_string
 
 
 def render(result: LintResult, *, color: bool, facts: RunFacts | None = None) -> str:

@@ -17,9 +17,7 @@ from __future__ import annotations
 import bisect
 import io
 import re
-import time
 from collections import Counter
-from dataclasses import dataclass, field
 
 from rich.cells import cell_len
 from rich.console import Console
@@ -27,6 +25,7 @@ from rich.text import Text
 
 from convexlint.diagnostics import Diagnostic, LintResult, Severity
 from convexlint.textsafe import escape_controls
+from convexlint.reporters.facts import RunFacts
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "bold yellow", Severity.INFO: "bold blue"}
 _CONTEXT = 1  # lines of context above the diagnostic's first line
@@ -178,25 +177,6 @@ def head(diag: Diagnostic, *, color: bool) -> Text:
         out.append(" [*]", style="bold")
     out.append(f" {escape_controls(diag.message)}")
     return out
-
-
-@dataclass
-class RunFacts:
-    """What a summary says beyond the diagnostics it is given.
-
-    ``started``: ``time.perf_counter()`` when the command started (the summary's time is
-    the wall time since then, in seconds; None: the lint run's own ``elapsed``);
-    ``fixed``: the ``Fixed N problems …`` sentence after ``--fix`` (replaces the
-    ``[*] N fixable`` line); ``hidden``: how many diagnostics of each severity ``--quiet``
-    left out; ``max_warnings``: the ``--max-warnings`` limit, if any."""
-
-    started: float | None = None
-    fixed: str | None = None
-    hidden: dict[Severity, int] = field(default_factory=dict)
-    max_warnings: int | None = None
-
-    def seconds(self, result: LintResult) -> float:
-        return result.elapsed if self.started is None else time.perf_counter() - self.started
 
 
 def _plural(n: int, word: str) -> str:
