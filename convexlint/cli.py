@@ -372,6 +372,17 @@ def _report(result, destinations, records, settings, cwd: Path, *, color, quiet:
         click.echo(output, nl=False, color=True, err=err)  # we decided about colour already
 
 
+@main.command("server")
+def server_command():
+    """Run the language server (LSP over stdio) for editors."""
+    try:
+        from convexlint.server import serve
+    except ImportError as exc:  # pygls is a dependency; a broken install says what is missing
+        _fail(f"the language server needs {exc.name or 'pygls'}: pip install 'convexlint' again ({exc})")
+        return
+    serve()
+
+
 @main.command("inspect")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Output format.")

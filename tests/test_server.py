@@ -1,0 +1,198 @@
+"""``convexlint server`` over stdio with a real LSP client (pytest-lsp): diagnostics from
+unsaved buffers, a schema edit that re-judges another open file, code actions and their
+edits, hover, position encodings, a broken document, shutdown."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+
+import pytest
+import pytest_lsp
+from lsprotocol import types
+from pytest_lsp import ClientServerConfig, LanguageClient
+
+from conftest import write_files
+
+SCHEMA = '''import { defineSchema, defineTable } from "convex/server";
+import { v } from "convex/values";
+export default defineSchema({
+  messages: defineTable({ body: v.string(), room: v.string() }),
+});
+'''
+MESSAGES = '''import { internalQuery, internalMutation } from "./_generated/server";
+import { v } from "convex/values";
+
+export const list = internalQuery({
+  args: { room: v.string() },
+  returns: v.any(),
+  handler: async (ctx, args) => {
+    return await ctx.db.query("messages").withIndex("by_room", (q) => q.eq("room", args.room)).take(10);
+  },
+});
+
+export const touch = internalMutation({
+  args: {},
+  handler: async (ctx) => {
+    await ctx.db.insert("messages", { body: "é", room: "x" });
+  },
+});
+'''
+
+ROOT: Path | None = None
+
+
+def _project(tmp: Path) -> Path:
+    write_files(tmp, {"convex/_generated/server.d.ts": "export {};\n", "convex/schema.ts": SCHEMA, "convex/messages.ts": MESSAGES, "package.json": "{}"})
+    return tmp
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=[sys.executable, "-m", "convexlint", "server"]))
+async def client(lsp_client: LanguageClient, tmp_path_factory):
+    global ROOT
+    ROOT = _project(tmp_path_factory.mktemp("lsp"))
+    params = types.InitializeParams(
+        capabilities=types.ClientCapabilities(general=types.GeneralClientCapabilities(position_encodings=[types.PositionEncodingKind.Utf16])),
+        root_uri=ROOT.as_uri(),
+        workspace_folders=[types.WorkspaceFolder(uri=ROOT.as_uri(), name="app")],
+    )
+    await lsp_client.initialize_session(params)
+    yield
+    await lsp_client.shutdown_session()
+
+
+def _open(client: LanguageClient, rel: str, text: str | None = None) -> str:
+    path = ROOT / rel
+    uri = path.as_uri()
+    client.text_document_did_open(types.DidOpenTextDocumentParams(
+        text_document=types.TextDocumentItem(uri=uri, language_id="typescript", version=1, text=text if text is not None else path.read_text())
+    ))
+    return uri
+
+
+async def _diagnostics(client: LanguageClient, uri: str, predicate=lambda ds: True, timeout: float = 20.0) -> list[types.Diagnostic]:
+    """The latest diagnostics published for ``uri`` once ``predicate`` holds."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        found = client.diagnostics.get(uri)
+        if found is not None and predicate(found):
+            return found
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"no matching diagnostics for {uri}: {found}")
+        await asyncio.sleep(0.05)
+
+
+def _codes(ds: list[types.Diagnostic]) -> set[str]:
+    return {str(d.code) for d in ds}
+
+
+@pytest.mark.asyncio
+async def test_open_publishes_diagnostics_with_code_docs_and_utf16_ranges(client: LanguageClient):
+    uri = _open(client, "convex/messages.ts")
+    ds = await _diagnostics(client, uri, lambda ds: "no-unknown-index" in _codes(ds))
+    unknown = next(d for d in ds if d.code == "no-unknown-index")
+    line = MESSAGES.splitlines()[unknown.range.start.line]
+    assert line[unknown.range.start.character : unknown.range.end.character] == '"by_room"'
+    assert unknown.severity == types.DiagnosticSeverity.Error and unknown.source == "convexlint"
+    assert unknown.code_description is not None and unknown.code_description.href.endswith("docs/rules/no-unknown-index.md")
+
+
+@pytest.mark.asyncio
+async def test_an_unsaved_schema_edit_rejudges_the_other_open_file(client: LanguageClient):
+    messages = _open(client, "convex/messages.ts")
+    await _diagnostics(client, messages, lambda ds: "no-unknown-index" in _codes(ds))
+    schema = _open(client, "convex/schema.ts")
+    fixed = SCHEMA.replace("room: v.string() }),", 'room: v.string() }).index("by_room", ["room"]),')
+    client.text_document_did_change(types.DidChangeTextDocumentParams(
+        text_document=types.VersionedTextDocumentIdentifier(uri=schema, version=2),
+        content_changes=[types.TextDocumentContentChangeWholeDocument(text=fixed)],
+    ))
+    await _diagnostics(client, messages, lambda ds: "no-unknown-index" not in _codes(ds))
+    assert (ROOT / "convex" / "schema.ts").read_text() == SCHEMA  # nothing was written
+
+
+@pytest.mark.asyncio
+async def test_code_actions_offer_the_fix_and_disable_comments(client: LanguageClient):
+    uri = _open(client, "convex/messages.ts")
+    ds = await _diagnostics(client, uri, lambda ds: "require-returns-validator" in _codes(ds))
+    missing = next(d for d in ds if d.code == "require-returns-validator")
+    actions = await client.text_document_code_action_async(types.CodeActionParams(
+        text_document=types.TextDocumentIdentifier(uri=uri), range=missing.range, context=types.CodeActionContext(diagnostics=[missing]),
+    ))
+    titles = {a.title: a for a in actions}
+    fix = titles["Fix: require-returns-validator"]
+    assert fix.kind == types.CodeActionKind.QuickFix and fix.is_preferred
+    (edit,) = fix.edit.changes[uri]
+    assert edit.new_text == ", returns: v.null()" and edit.range.start == edit.range.end
+    line = MESSAGES.splitlines()[edit.range.start.line]
+    assert line[: edit.range.start.character].endswith("args: {}")
+    disable = titles["Disable require-returns-validator for this line"].edit.changes[uri][0]
+    assert disable.new_text == "// convexlint-disable-next-line require-returns-validator -- reason\n"
+    assert "Disable require-returns-validator for this file" in titles
+
+
+@pytest.mark.asyncio
+async def test_fix_all_is_a_source_action(client: LanguageClient):
+    uri = _open(client, "convex/messages.ts")
+    await _diagnostics(client, uri, lambda ds: "require-returns-validator" in _codes(ds))
+    actions = await client.text_document_code_action_async(types.CodeActionParams(
+        text_document=types.TextDocumentIdentifier(uri=uri),
+        range=types.Range(start=types.Position(line=0, character=0), end=types.Position(line=0, character=0)),
+        context=types.CodeActionContext(diagnostics=[], only=["source.fixAll.convexlint"]),
+    ))
+    (fix_all,) = actions
+    assert fix_all.kind == "source.fixAll.convexlint"
+    assert [e.new_text for e in fix_all.edit.changes[uri]] == [", returns: v.null()"]
+
+
+@pytest.mark.asyncio
+async def test_hover_on_a_finding_explains_the_rule(client: LanguageClient):
+    uri = _open(client, "convex/messages.ts")
+    ds = await _diagnostics(client, uri, lambda ds: "no-unknown-index" in _codes(ds))
+    unknown = next(d for d in ds if d.code == "no-unknown-index")
+    hover = await client.text_document_hover_async(types.HoverParams(text_document=types.TextDocumentIdentifier(uri=uri), position=unknown.range.start))
+    assert hover is not None and "no-unknown-index" in hover.contents.value and "docs/rules/no-unknown-index.md" in hover.contents.value
+    nothing = await client.text_document_hover_async(types.HoverParams(text_document=types.TextDocumentIdentifier(uri=uri), position=types.Position(line=1, character=0)))
+    assert nothing is None
+
+
+@pytest.mark.asyncio
+async def test_a_broken_document_gets_a_syntax_error_and_the_server_keeps_serving(client: LanguageClient):
+    uri = _open(client, "convex/broken.ts", "export const = ;\n")
+    ds = await _diagnostics(client, uri, lambda ds: "syntax-error" in _codes(ds))
+    assert ds[0].range.start.line == 0
+    messages = _open(client, "convex/messages.ts")
+    await _diagnostics(client, messages, lambda ds: "no-unknown-index" in _codes(ds))
+
+
+@pytest.mark.asyncio
+async def test_closing_clears_the_documents_diagnostics(client: LanguageClient):
+    uri = _open(client, "convex/messages.ts")
+    await _diagnostics(client, uri, lambda ds: bool(ds))
+    client.text_document_did_close(types.DidCloseTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=uri)))
+    await _diagnostics(client, uri, lambda ds: len(ds) == 0)
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=[sys.executable, "-m", "convexlint", "server"]))
+async def utf8_client(lsp_client: LanguageClient, tmp_path_factory):
+    global ROOT
+    ROOT = _project(tmp_path_factory.mktemp("lsp8"))
+    params = types.InitializeParams(
+        capabilities=types.ClientCapabilities(general=types.GeneralClientCapabilities(position_encodings=[types.PositionEncodingKind.Utf8, types.PositionEncodingKind.Utf16])),
+        root_uri=ROOT.as_uri(),
+    )
+    result = await lsp_client.initialize_session(params)
+    assert result.capabilities.position_encoding == types.PositionEncodingKind.Utf8
+    yield
+    await lsp_client.shutdown_session()
+
+
+@pytest.mark.asyncio
+async def test_utf8_positions_count_bytes_when_the_client_prefers_them(utf8_client: LanguageClient):
+    text = MESSAGES.replace('    return await ctx.db.query("messages")', '    /* café ✓ */ return await ctx.db.query("messages")')
+    uri = _open(utf8_client, "convex/messages.ts", text)
+    ds = await _diagnostics(utf8_client, uri, lambda ds: "no-unknown-index" in _codes(ds))
+    unknown = next(d for d in ds if d.code == "no-unknown-index")
+    line = text.splitlines()[unknown.range.start.line].encode()
+    assert line[unknown.range.start.character : unknown.range.end.character] == b'"by_room"'  # 3 more bytes than UTF-16 units before it
