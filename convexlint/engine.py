@@ -254,6 +254,10 @@ class Linter:
         #: Files' text as ``--fix``/``--diff`` edited it, read instead of the disk (absolute
         #: path -> bytes); runs with an overlay stay in this process (see ``fixes``).
         self.overlay: dict[Path, bytes] = {}
+        #: With a cache, keep each file's decoded outcome in memory between runs (cache key
+        #: -> outcome and the function fields project resolution fills in), so a
+        #: long-lived process (the language server) decodes only what changed. None: off.
+        self.memo: dict[str, tuple[_FileOutcome, list[tuple]]] | None = None
         #: Whether some enabled rule applies only from a convex version on: only then are
         #: package.json and lockfiles read (they can be megabytes in a monorepo).
         self._version_gated = any(r.record.requires_convex is not None for r in self.rules)
@@ -751,19 +755,44 @@ class Linter:
         outcomes: list[_FileOutcome | None] = [None] * len(targets)
         misses: list[int] = []
         for i, (target, key) in enumerate(zip(targets, keys)):
+            remembered = self._recall(key, target)
+            if remembered is not None:
+                outcomes[i] = remembered
+                continue
             payload = cache.get(key) if key is not None else None
             if payload is not None:
                 try:
-                    outcomes[i] = self.decode(target, payload)
+                    outcomes[i] = self._remember(key, self.decode(target, payload))
                     continue
                 except Exception:  # noqa: BLE001 - a corrupt or foreign entry (whatever the error): recompute it
                     pass
             misses.append(i)
         for i, (outcome, payload) in zip(misses, self._lint_files([targets[i] for i in misses], jobs, want_payloads=True)):
-            outcomes[i] = outcome
+            outcomes[i] = self._remember(keys[i], outcome)
             if keys[i] is not None and payload is not None:
                 cache.put(keys[i], rels[i], payload)
         return outcomes  # type: ignore[return-value]
+
+    def _remember(self, key: str | None, outcome: _FileOutcome) -> _FileOutcome:
+        """Keep ``outcome`` in ``memo`` (when on) with its functions' fields as decoded:
+        ``Project.resolve`` fills in kind and visibility, which another run must redo."""
+        if self.memo is not None and key is not None:
+            functions = outcome.facts.functions if outcome.facts is not None else []
+            self.memo[key] = (outcome, [(fn, fn.kind, fn.visibility, fn.custom_checks_auth) for fn in functions])
+        return outcome
+
+    def _recall(self, key: str | None, target: Target) -> _FileOutcome | None:
+        """A remembered outcome for ``key``, restored to how it was decoded (function
+        fields, suppression use), for this ``target``; None when there is none."""
+        if self.memo is None or key is None or key not in self.memo:
+            return None
+        outcome, fields = self.memo[key]
+        for fn, kind, visibility, checks in fields:
+            fn.kind, fn.visibility, fn.custom_checks_auth = kind, visibility, checks
+        if outcome.suppressions is not None:
+            for item in outcome.suppressions.items:
+                item.used = set()
+        return outcome if outcome.target == target else dataclasses.replace(outcome, target=target)
 
     def projects(self, outcomes: list[_FileOutcome]) -> dict[str | None, Project]:
         """One resolved ``Project`` per functions directory (relative path, or None for

@@ -98,6 +98,7 @@ class ConvexlintServer(LanguageServer):
         if project.linter is None or project.targets is None:
             settings = Settings(load_records(), None, cwd=project.root, nearest=True)
             project.linter = Linter(settings, project.root)
+            project.linter.memo = {}  # decoded outcomes stay in memory: a change decodes only what changed
             project.targets = discover([project.root], client_context=project.linter.needs_client_code)
             settings.prepare([str(t.path.relative_to(project.root)) for t in project.targets if project.root in t.path.parents])
         linter = project.linter
@@ -227,6 +228,21 @@ def _initialize(ls: ConvexlintServer, params: types.InitializeParams) -> None:
 
     # what pygls advertises: the client's most preferred encoding it supports, else UTF-16
     ls.encoding = ServerCapabilitiesBuilder.choose_position_encoding(params.capabilities)
+
+
+@server.feature(types.INITIALIZED)
+async def _initialized(ls: ConvexlintServer, params: types.InitializedParams) -> None:
+    """Ask the client to report changes to configuration files and ``convex.json`` (and
+    created or deleted source files), when it can register watchers dynamically."""
+    caps = ls.client_capabilities.workspace
+    dynamic = caps.did_change_watched_files if caps is not None else None
+    if dynamic is None or not dynamic.dynamic_registration:
+        return
+    globs = [f"**/{name}" for name in _WATCHED] + ["**/*.{ts,tsx,js,jsx,mts,cts}"]
+    options = types.DidChangeWatchedFilesRegistrationOptions(watchers=[types.FileSystemWatcher(glob_pattern=g) for g in globs])
+    await ls.client_register_capability_async(
+        types.RegistrationParams(registrations=[types.Registration(id="convexlint-watch", method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES, register_options=options)])
+    )
 
 
 async def _lint_soon(ls: ConvexlintServer, path: Path, delay: float) -> None:

@@ -196,3 +196,65 @@ async def test_utf8_positions_count_bytes_when_the_client_prefers_them(utf8_clie
     unknown = next(d for d in ds if d.code == "no-unknown-index")
     line = text.splitlines()[unknown.range.start.line].encode()
     assert line[unknown.range.start.character : unknown.range.end.character] == b'"by_room"'  # 3 more bytes than UTF-16 units before it
+
+
+@pytest.mark.asyncio
+async def test_a_configuration_change_is_picked_up(client: LanguageClient):
+    uri = _open(client, "convex/messages.ts")
+    await _diagnostics(client, uri, lambda ds: "require-returns-validator" in _codes(ds))
+    (ROOT / "convexlint.yaml").write_text("rules:\n  require-returns-validator: off\n")
+    client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(
+        changes=[types.FileEvent(uri=(ROOT / "convexlint.yaml").as_uri(), type=types.FileChangeType.Created)]
+    ))
+    await _diagnostics(client, uri, lambda ds: "require-returns-validator" not in _codes(ds) and "no-unknown-index" in _codes(ds))
+
+
+@pytest.mark.asyncio
+async def test_saving_a_new_file_keeps_it_linted(client: LanguageClient):
+    text = 'import { internalQuery } from "./_generated/server";\nexport const q = internalQuery({ args: {}, returns: v.null(), handler: async (ctx) => { await ctx.db.query("nope").first(); return null; } });\n'
+    uri = _open(client, "convex/fresh.ts", text)
+    await _diagnostics(client, uri, lambda ds: "no-unknown-table" in _codes(ds))
+    (ROOT / "convex" / "fresh.ts").write_text(text)
+    client.text_document_did_save(types.DidSaveTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=uri)))
+    fixed = text.replace('"nope"', '"messages"')
+    client.text_document_did_change(types.DidChangeTextDocumentParams(
+        text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
+        content_changes=[types.TextDocumentContentChangeWholeDocument(text=fixed)],
+    ))
+    await _diagnostics(client, uri, lambda ds: "no-unknown-table" not in _codes(ds))
+
+
+def test_remembered_outcomes_are_judged_like_fresh_ones(tmp_path):
+    """The server's in-memory outcomes (``Linter.memo``): after an unsaved edit of a custom
+    registrar's file, a run that reuses every other file's outcome finds what a fresh run
+    finds (project resolution fills function kinds in; reuse must not keep stale ones)."""
+    from convexlint.config import Settings
+    from convexlint.discovery import discover
+    from convexlint.engine import Linter
+    from convexlint.records import load_records
+
+    wrapper = 'import { customQuery } from "convex-helpers/server/customFunctions";\nimport { query } from "./_generated/server";\nexport const userQuery = customQuery(query, { args: {}, input: async () => ({ ctx: {}, args: {} }) });\n'
+    user = 'import { userQuery } from "./lib";\nexport const mine = userQuery({ args: {}, handler: async (ctx) => {\n  // convexlint-disable-next-line no-unknown-table -- not yet in the schema\n  return await ctx.db.query("notes").first(); } });\n'
+    schema = 'import { defineSchema, defineTable } from "convex/server";\nexport default defineSchema({ users: defineTable({}) });\n'
+    write_files(tmp_path, {"convex/_generated/server.d.ts": "export {};\n", "convex/lib.ts": wrapper, "convex/user.ts": user, "convex/schema.ts": schema, "package.json": "{}"})
+
+    def run(linter, overlay):
+        linter.overlay = overlay
+        return sorted((d.path, d.rule, d.message) for d in linter.run(targets, jobs=1, cache_dir=tmp_path / ".cache").diagnostics)
+
+    settings = Settings(load_records(), None, cwd=tmp_path, nearest=True)
+    settings.report_unused_disables = True
+    remembering = Linter(settings, tmp_path)
+    remembering.memo = {}
+    targets = discover([tmp_path / "convex"])
+    first = run(remembering, {})
+    assert any("public query" in m for _p, _r, m in first)
+    edited = {tmp_path / "convex" / "lib.ts": wrapper.replace("import { query }", "import { internalQuery as query }").encode()}
+    again = run(remembering, edited)
+    fresh = run(Linter(settings, tmp_path), edited)
+    assert again == fresh and again != first
+    assert run(remembering, {}) == first  # and back
+    # the directive suppressed a finding in the last run; with the table in the schema it suppresses nothing
+    with_table = {tmp_path / "convex" / "schema.ts": schema.replace("users: defineTable({})", "users: defineTable({}), notes: defineTable({})").encode()}
+    unused = run(remembering, with_table)
+    assert unused == run(Linter(settings, tmp_path), with_table) and any(r == "unused-suppression" for _p, r, _m in unused)
