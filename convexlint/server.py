@@ -20,6 +20,7 @@ error in one request is logged (``window/logMessage``) and the server keeps serv
 from __future__ import annotations
 
 import asyncio
+import gc
 import threading
 import traceback
 from dataclasses import dataclass, field
@@ -33,7 +34,7 @@ from convexlint import __version__
 from convexlint.diagnostics import Diagnostic, Edit, Severity
 
 #: Seconds to wait after the last change before linting (typing bursts lint once).
-DEBOUNCE = 0.15
+DEBOUNCE = 0.05
 FIX_ALL_KIND = "source.fixAll.convexlint"
 _SEVERITY = {
     Severity.ERROR: types.DiagnosticSeverity.Error,
@@ -117,6 +118,11 @@ class ConvexlintServer(LanguageServer):
         for d in result.diagnostics:
             findings.setdefault(d.path, []).append(d)
         project.findings = findings
+        # The remembered outcomes are long-lived: moved out of the cyclic collector's sight,
+        # a collection no longer walks the whole project (it made p95 twice the median).
+        # Reference counting still frees what a later run drops; only cycles among frozen
+        # objects would stay, and the model's data is acyclic.
+        gc.freeze()
 
     def publish(self, project: _Project) -> None:
         """Send diagnostics for each open document of ``project`` whose findings changed."""
