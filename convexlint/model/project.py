@@ -44,6 +44,7 @@ class Resolution(NamedTuple):
 
 
 _EXTENSIONS = (".ts", ".tsx", ".js", ".jsx", ".mts", ".cts")
+_UNRESOLVED = object()  # "not looked up yet" in Project._resolved_from (None is an answer)
 _MAX_HOPS = 12
 _V_ID = re.compile(r"\bv\.id\(\s*[\"'`]([^\"'`]+)[\"'`]\s*\)")
 
@@ -73,6 +74,7 @@ class Project:
     _by_module: dict[str, FileFacts] | None = None
     _default_runtime: set[str] | None = None
     _resolved: dict[tuple[str, str], FileFacts | None] = field(default_factory=dict)
+    _resolved_from: dict[tuple[str, str], FileFacts | None] = field(default_factory=dict)  # (importer path, source) -> file
     _registrar_memo: dict[tuple[str, str], "Resolution | None"] = field(default_factory=dict)
     _chains: dict[tuple[str, int], list[str]] = field(default_factory=dict)
     _defs: dict[tuple[str, int], tuple[tuple[str, str], ...]] = field(default_factory=dict)
@@ -324,12 +326,14 @@ class Project:
         """The facts of the file a relative import ``source`` in ``importer`` names."""
         if not source.startswith("."):
             return None
+        found = self._resolved_from.get((importer.path, source), _UNRESOLVED)
+        if found is not _UNRESOLVED:
+            return found  # type: ignore[return-value]
         key = (posixpath.dirname(importer.path), source)
-        if key in self._resolved:
-            return self._resolved[key]
-        result = self._resolve_module(key[0], source)
-        self._resolved[key] = result
-        return result
+        if key not in self._resolved:
+            self._resolved[key] = self._resolve_module(key[0], source)
+        self._resolved_from[(importer.path, source)] = self._resolved[key]
+        return self._resolved[key]
 
     def _resolve_module(self, directory: str, source: str) -> FileFacts | None:
         base = posixpath.normpath(posixpath.join(directory, source))
