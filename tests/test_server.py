@@ -258,3 +258,20 @@ def test_remembered_outcomes_are_judged_like_fresh_ones(tmp_path):
     with_table = {tmp_path / "convex" / "schema.ts": schema.replace("users: defineTable({})", "users: defineTable({}), notes: defineTable({})").encode()}
     unused = run(remembering, with_table)
     assert unused == run(Linter(settings, tmp_path), with_table) and any(r == "unused-suppression" for _p, r, _m in unused)
+
+
+def test_a_failing_request_is_logged_and_answered_with_nothing():
+    from convexlint.server import _guarded
+
+    logged = []
+
+    class FakeServer:
+        def window_log_message(self, params):
+            logged.append(params)
+
+    @_guarded
+    def broken(ls, params):
+        raise KeyError("boom")
+
+    assert broken(FakeServer(), None) is None
+    assert logged and logged[0].type == types.MessageType.Error and "KeyError('boom')" in logged[0].message
