@@ -113,7 +113,7 @@ def add_function(
         fact.returns_value = any(v is not None and not _is_undefined(v) for v in values)
         fact.returns_non_null = any(v is not None and v.type in _DEFINITE_VALUES for v in values)
         body = fn.child_by_field_name("body")
-        fact.always_throws = not values and body is not None and _ends_in_throw(body)
+        fact.always_throws = not values and body is not None and _ends_in(body, _THROW)
         fact.obvious_returns = obvious_returns(fn, values)
         fact.events = events_in(scan, fn)
         fact.calls, _ = scan.calls_in(fn.start_byte, fn.end_byte)
@@ -342,24 +342,31 @@ def _catch_rethrows(clause: Node) -> bool:
         return False
     if any(n.type == "return_statement" for n in iter_descendants(body, skip_functions=True)):
         return False
-    return _ends_in_throw(body)
+    return _ends_in(body, _THROW)
 
 
-def _ends_in_throw(node: Node | None) -> bool:
+_THROW = frozenset({"throw_statement"})
+_EXITS = frozenset({"return_statement", "throw_statement"})
+
+
+def _ends_in(node: Node | None, exits: frozenset[str]) -> bool:
+    """Whether every path through ``node`` (a statement) ends in one of the ``exits``
+    statements: the last statement of a block, both branches of an ``if``/``else``; False
+    when unsure."""
     if node is None:
         return False
-    if node.type == "throw_statement":
+    if node.type in exits:
         return True
     if node.type == "statement_block":
         statements = [c for c in node.named_children if c.type != "comment"]
-        return bool(statements) and _ends_in_throw(statements[-1])
+        return bool(statements) and _ends_in(statements[-1], exits)
     if node.type == "if_statement":
         alternative = node.child_by_field_name("alternative")
         if alternative is None:
             return False
         if alternative.type == "else_clause":
             alternative = next((c for c in alternative.named_children if c.type != "comment"), None)
-        return _ends_in_throw(node.child_by_field_name("consequence")) and _ends_in_throw(alternative)
+        return _ends_in(node.child_by_field_name("consequence"), exits) and _ends_in(alternative, exits)
     return False
 
 
@@ -370,7 +377,7 @@ def obvious_returns(fn: Node, values: list[Node | None]) -> list[str] | None:
     or not, directly or through a ``const``). None when one path returns anything else."""
     kinds: set[str] = set()
     body = fn.child_by_field_name("body")
-    if body is not None and body.type == "statement_block" and _may_fall_off(body):
+    if body is not None and body.type == "statement_block" and not _ends_in(body, _EXITS):  # falling off the end returns undefined
         kinds.add("null")
     for value in values:
         kind = _obvious_kind(value)
@@ -405,26 +412,6 @@ def _obvious_kind(value: Node | None) -> str | None:
     args = call_arguments(value)
     table = static_string_value(args[0]) if len(args) >= 2 else None
     return f"id:{table}" if table else None
-
-
-def _may_fall_off(node: Node | None) -> bool:
-    """Whether control can reach the end of ``node`` (a statement) without a return or
-    throw; True when unsure."""
-    if node is None:
-        return True
-    if node.type in ("return_statement", "throw_statement"):
-        return False
-    if node.type == "statement_block":
-        statements = [c for c in node.named_children if c.type != "comment"]
-        return not statements or _may_fall_off(statements[-1])
-    if node.type == "if_statement":
-        alternative = node.child_by_field_name("alternative")
-        if alternative is None:
-            return True
-        if alternative.type == "else_clause":
-            alternative = next((c for c in alternative.named_children if c.type != "comment"), None)
-        return _may_fall_off(node.child_by_field_name("consequence")) or _may_fall_off(alternative)
-    return True
 
 
 def _is_undefined(node: Node) -> bool:
