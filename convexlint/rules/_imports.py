@@ -41,15 +41,29 @@ def swap_import(facts: FileFacts, data: bytes, old: str, new: str, source: Calla
 
 
 def cut_specifier(facts: FileFacts, data: bytes, imp: ImportFact) -> list[Edit] | None:
-    """Edits removing one named import: with the separator after it (or, when it is the
-    last, before it); the whole statement and its line break when it is the only name."""
-    siblings = sorted((i for i in facts.imports if i.span == imp.span), key=lambda i: i.span.start_byte if i.specifier_span is None else i.specifier_span.start_byte)
-    if any(i.specifier_span is None for i in siblings) or imp.specifier_span is None:
+    """Edits removing one named import (see ``cut_specifiers``)."""
+    return cut_specifiers(facts, data, [imp])
+
+
+def cut_specifiers(facts: FileFacts, data: bytes, cut: list[ImportFact]) -> list[Edit] | None:
+    """Edits removing the named imports ``cut`` of one import statement: each with the
+    separator after it, or (after the last one kept) with the separator before it, so the
+    braces keep a well-formed list; the whole statement and its line break when nothing is
+    kept. None when a default or namespace import shares the statement."""
+    stmt = cut[0].span
+    siblings = [i for i in facts.imports if i.span == stmt]
+    if any(i.specifier_span is None for i in siblings):
         return None  # a default or namespace import in the statement: left to a person
-    if len(siblings) == 1:
-        end = imp.span.end_byte + (1 if data[imp.span.end_byte : imp.span.end_byte + 1] == b"\n" else 0)
-        return [Edit(facts.path, imp.span.start_byte, end, "")]
-    k = siblings.index(imp)
-    if k + 1 < len(siblings):
-        return [Edit(facts.path, imp.specifier_span.start_byte, siblings[k + 1].specifier_span.start_byte, "")]  # type: ignore[union-attr]
-    return [Edit(facts.path, siblings[k - 1].specifier_span.end_byte, imp.specifier_span.end_byte, "")]  # type: ignore[union-attr]
+    order = sorted(siblings, key=lambda i: i.specifier_span.start_byte)  # type: ignore[union-attr]
+    kept = [k for k, i in enumerate(order) if i not in cut]
+    if not kept:
+        end = stmt.end_byte + (1 if data[stmt.end_byte : stmt.end_byte + 1] == b"\n" else 0)
+        return [Edit(facts.path, stmt.start_byte, end, "")]
+    last_kept = kept[-1]
+    edits = []
+    for k, i in enumerate(order):
+        if i in cut and k < last_kept:
+            edits.append(Edit(facts.path, i.specifier_span.start_byte, order[k + 1].specifier_span.start_byte, ""))  # type: ignore[union-attr]
+    if last_kept + 1 < len(order):  # everything after the last kept name goes with the separator before it
+        edits.append(Edit(facts.path, order[last_kept].specifier_span.end_byte, order[-1].specifier_span.end_byte, ""))  # type: ignore[union-attr]
+    return edits

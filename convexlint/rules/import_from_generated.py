@@ -11,6 +11,7 @@ from convexlint.diagnostics import Edit
 from convexlint.model.facts import FileFacts, ImportFact
 from convexlint.model.project import Project
 from convexlint.model.vocabulary import builtin_registrar, is_generated_api
+from convexlint.rules._imports import cut_specifiers
 from convexlint.rules.base import ProjectContext, Rule
 
 
@@ -68,17 +69,5 @@ def _move(facts: FileFacts, data: bytes | None, moved: list[ImportFact], module:
     new = f"import {{ {', '.join(specs)} }} from {target};"
     if not others:
         return [Edit(facts.path, stmt.start_byte, stmt.end_byte, new)]
-    # cut each moved specifier with the separator after it, or (after the last kept one)
-    # with the separator before it, so the braces keep a well-formed list
-    order = sorted((i for i in facts.imports if i.span == stmt), key=lambda i: i.specifier_span.start_byte)
-    last_kept = max(k for k, i in enumerate(order) if i not in moved)
-    edits = []
-    for k, i in enumerate(order):
-        if i not in moved:
-            continue
-        if k < last_kept:
-            edits.append(Edit(facts.path, i.specifier_span.start_byte, order[k + 1].specifier_span.start_byte, ""))
-        elif k == last_kept + 1:
-            edits.append(Edit(facts.path, order[last_kept].specifier_span.end_byte, order[-1].specifier_span.end_byte, ""))
-    edits.append(Edit(facts.path, stmt.end_byte, stmt.end_byte, "\n" + new))
-    return edits
+    cuts = cut_specifiers(facts, data, moved)
+    return None if cuts is None else [*cuts, Edit(facts.path, stmt.end_byte, stmt.end_byte, "\n" + new)]
