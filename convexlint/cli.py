@@ -144,7 +144,7 @@ def _config(config_path: Path | None):
 
 def _scopes_of(settings, targets, paths: list[Path], cwd: Path) -> list:
     """The distinct settings judging the named paths and the targets, in a stable order."""
-    rels = [_rel(p / "_", cwd) if p.is_dir() else _rel(p, cwd) for p in paths] + [_rel(t.path, cwd) for t in targets]
+    rels = [_named_rel(p, cwd) for p in paths] + [_rel(t.path, cwd) for t in targets]
     seen: dict[int, object] = {}
     for rel in rels:
         scope = settings.scope(rel)
@@ -161,7 +161,7 @@ def _with_every_config(settings, linter, targets, paths: list[Path], cwd: Path, 
 
     before = set(settings.candidates)
     # the paths named too: a broken configuration above them fails the run even with nothing to lint
-    named = [_rel(p / "_", cwd) if p.is_dir() else _rel(p, cwd) for p in paths]
+    named = [_named_rel(p, cwd) for p in paths]
     settings.prepare(named + [_rel(t.path, cwd) for t in targets])
     if settings.candidates == before:
         return linter, targets
@@ -428,7 +428,7 @@ def _apply_baseline(result, targets, cwd: Path, records, location: Path | None, 
     from convexlint.baseline import FILE_NAME, Baseline, BaselineError
 
     location = location if location is not None else cwd / FILE_NAME
-    if location.is_absolute() is False:
+    if not location.is_absolute():
         location = cwd / location
     unknown = [r for r in suppress_rules or () if r not in records]
     if unknown:
@@ -470,7 +470,7 @@ def _settings_report(settings, path: Path, cwd: Path) -> str:
     """``--show-settings``: what judges the file at ``path`` (control characters escaped)."""
     from convexlint.textsafe import escape_controls
 
-    rel = _rel(path / "_", cwd) if path.is_dir() else _rel(path, cwd)
+    rel = _named_rel(path, cwd)
     scope = settings.scope(rel)
     config = scope.config
     lines = [f"settings for {_rel(path, cwd)}"]
@@ -531,6 +531,12 @@ def _note(message: str) -> None:
     from convexlint.textsafe import escape_controls
 
     click.echo(f"convexlint: {escape_controls(message)}", err=True)
+
+
+def _named_rel(path: Path, cwd: Path) -> str:
+    """``path`` as ``Settings.scope`` takes it: a file's relative path, or for a directory a
+    name inside it (scope looks at the folder a path is in)."""
+    return _rel(path / "_", cwd) if path.is_dir() else _rel(path, cwd)
 
 
 def _rel(path: Path, cwd: Path) -> str:

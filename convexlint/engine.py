@@ -293,6 +293,11 @@ class Linter:
 
     # -- one file ------------------------------------------------------------------------
 
+    def current_bytes(self, path: Path) -> bytes | None:
+        """The text of ``path`` as this run sees it: the overlay's, else the disk's (None
+        when it cannot be read)."""
+        return self.overlay[path] if path in self.overlay else read_regular(path)
+
     def _meta(self, rule: str, path: str, span: Span, message_id: str, /, **data: Any) -> Diagnostic:
         """A diagnostic of an engine-owned rule, its text the record's message ``message_id``."""
         record = self.records[rule]
@@ -816,8 +821,7 @@ class Linter:
         """The safe fix of an unused suppression: delete its comment (see
         ``_removal_range``), or with ``rule``, only that id from its list (``id_removal``);
         None when the file cannot be read again."""
-        path = outcome.target.path
-        data = self.overlay[path] if path in self.overlay else read_regular(path)
+        data = self.current_bytes(outcome.target.path)
         if data is None or data[span.start_byte : span.end_byte][:2] not in (b"//", b"/*"):
             return None  # changed since it was linted: no edit against stale offsets
         if rule is not None:
@@ -845,7 +849,7 @@ class Linter:
             if rel not in texts:
                 o = by_rel.get(rel)
                 path = o.target.path if o is not None else self.cwd / rel
-                texts[rel] = self.overlay[path] if path in self.overlay else read_regular(path)
+                texts[rel] = self.current_bytes(path)
             return texts[rel]
 
         project_ctx = ProjectContext(options_for=self._options, source=source)

@@ -59,6 +59,9 @@ class _Project:
     findings: dict[str, list[Diagnostic]] = field(default_factory=dict)  # rel path -> diagnostics
     published: dict[str, list] = field(default_factory=dict)  # uri -> last LSP diagnostics sent
 
+    def contains(self, path: Path) -> bool:
+        return self.root == path or self.root in path.parents
+
 
 class ConvexlintServer(LanguageServer):
     """The server: projects by root, a lint lock (one run at a time, off the event loop)."""
@@ -85,7 +88,7 @@ class ConvexlintServer(LanguageServer):
         out = {}
         for doc in self.workspace.text_documents.values():
             path = uri_to_path(doc.uri)
-            if path is not None and (project.root == path or project.root in path.parents):
+            if path is not None and project.contains(path):
                 out[path] = doc.source.encode("utf-8", "surrogateescape")
         return out
 
@@ -128,7 +131,7 @@ class ConvexlintServer(LanguageServer):
         """Send diagnostics for each open document of ``project`` whose findings changed."""
         for doc in list(self.workspace.text_documents.values()):
             path = uri_to_path(doc.uri)
-            if path is None or not (project.root == path or project.root in path.parents):
+            if path is None or not project.contains(path):
                 continue
             rel = path.relative_to(project.root).as_posix()
             data = doc.source.encode("utf-8", "surrogateescape")
