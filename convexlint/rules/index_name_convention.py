@@ -32,7 +32,7 @@ class IndexNameConvention(Rule):
         if schema is None:
             return
         required = project.library_indexes()
-        self._text: ProjectText | None = None  # read when the first fix asks
+        text = ProjectText(project, ctx.source)  # reads files only when a fix first asks
         for table in schema.tables:
             style = ctx.options_for(self.id, table.path)["style"]
             for index in table.indexes:
@@ -47,15 +47,15 @@ class IndexNameConvention(Rule):
                     if index.name != want:
                         fields = ", ".join(f"`{f}`" for f in index.fields)
                         data = {"name": index.name, "table": table.name, "fields": fields, "expected": want}
-                        fix = self._rename(project, ctx, table, index.name, want, style)
+                        fix = self._rename(project, ctx, text, table, index.name, want, style)
                         ctx.report(self, table.path, index.name_span, "name_not_fields", fix=fix, **data)
                 elif style == "underscore" and "_and_" in index.name:
                     want = index.name.replace("_and_", "_")
                     data = {"name": index.name, "table": table.name, "expected": want}
-                    fix = self._rename(project, ctx, table, index.name, want, style)
+                    fix = self._rename(project, ctx, text, table, index.name, want, style)
                     ctx.report(self, table.path, index.name_span, "name_uses_and", fix=fix, **data)
 
-    def _rename(self, project: Project, ctx: ProjectContext, table: TableFact, old: str, new: str, style: str) -> list[Edit] | None:
+    def _rename(self, project: Project, ctx: ProjectContext, text: ProjectText, table: TableFact, old: str, new: str, style: str) -> list[Edit] | None:
         """The edits renaming index ``old`` of ``table`` to ``new`` in the schema and every
         ``withIndex``/``withSearchIndex`` on it; None unless every use is visible: the model
         knows them all (``Project.index_uses``) and no file holds a literal of the old name
@@ -67,9 +67,7 @@ class IndexNameConvention(Rule):
         if found is None:
             return None
         uses, literals = found
-        if self._text is None:
-            self._text = ProjectText(project, ctx.source)
-        if self._text.quoted(old) != literals:
+        if text.quoted(old) != literals:
             return None  # a use the model cannot see: renaming would break it
         edits = [replace_literal(ctx.source(path), path, span, old, new) for path, span in uses]
         return None if None in edits else edits  # type: ignore[return-value]

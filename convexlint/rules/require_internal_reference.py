@@ -40,7 +40,7 @@ class RequireInternalReference(Rule):
         # `api.x.y` that client code (not tests) references: public on purpose.
         client = {r.dotted for f in project.client_files.values() if not f.is_test for r in f.api_refs if r.root == "api"}
         fixes: dict[str, list[Edit] | None] = {}
-        text: list[ProjectText] = []  # read when the first fix asks
+        text = ProjectText(project, ctx.source)  # reads files only when a fix first asks
         for facts in project.files.values():
             found = [(ref, ref.passed_to) for ref in facts.api_refs if ref.passed_to is not None]
             found += [(cron.ref, f"crons.{cron.method}") for cron in facts.crons if cron.ref is not None]
@@ -63,7 +63,7 @@ def _references(project: Project, dotted: str) -> list[tuple[FileFacts, Function
     return out
 
 
-def _make_internal(project: Project, ctx: ProjectContext, ref: FunctionRefFact, text: list[ProjectText]) -> list[Edit] | None:
+def _make_internal(project: Project, ctx: ProjectContext, ref: FunctionRefFact, text: ProjectText) -> list[Edit] | None:
     """Edits making the target of ``ref`` internal (see the module docstring), or None."""
     found = project.function_for_ref(ref)
     if found is None:
@@ -74,9 +74,7 @@ def _make_internal(project: Project, ctx: ProjectContext, ref: FunctionRefFact, 
     if named_import(target, fn.registrar, is_generated_server) is None or len(fn.export_names) != 1:
         return None
     refs = _references(project, ref.dotted)
-    if not text:
-        text.append(ProjectText(project, ctx.source))
-    if text[0].api_mentions(ref.dotted) != len(refs) or text[0].colon_path("/".join(ref.path[:-1]) + ":" + ref.path[-1]):
+    if text.api_mentions(ref.dotted) != len(refs) or text.colon_path("/".join(ref.path[:-1]) + ":" + ref.path[-1]):
         return None  # a mention the model cannot place (a stored reference, a "module:name" string)
     edits: list[Edit] = []
     by_file: dict[str, tuple[FileFacts, list[FunctionRefFact]]] = {}
