@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import gc
+import hashlib
 import json
 import os
 import posixpath
@@ -30,7 +31,7 @@ from convexlint.diagnostics import Diagnostic, Edit, Fix, LintResult, Severity, 
 from convexlint.discovery import Target, is_component_dir
 from convexlint.model.extract import EVENT_NODE_TYPES, FileScan, collect, index_calls, new_facts
 from convexlint.model.facts import FileFacts
-from convexlint.model.project import Project
+from convexlint.model.project import Project, ShapeMemo, shape
 from convexlint.packages import ConvexVersion, convex_version
 from convexlint.parsing import COMPONENT_SUFFIXES, SourceFile, first_syntax_error, innermost_error, is_tsx, language, parse, script_blocks
 from convexlint.reading import read_regular
@@ -251,6 +252,15 @@ class Linter:
         self._pool = None
         self._pool_jobs = 0
         self._versions: dict[str, ConvexVersion | None] = {}  # functions dir (relative) -> version
+        #: functions dir -> (shape key, ShapeMemo) of its last run (``_shape_memo``)
+        self._shaped: dict[str | None, tuple[tuple, ShapeMemo]] = {}
+        self._shapes: dict[int, tuple[FileFacts, tuple]] = {}  # id(facts) -> (facts, shape)
+        self._keys: dict[tuple, str] = {}  # (path, rel, functions dir, is_server, digest) -> cache key
+        #: ((functions dir, importers' shapes, server paths, client paths), the client paths
+        #: those importers import) of the last few ``_imported_by_server`` questions
+        self._imported: list[tuple[tuple, frozenset[str]]] = []
+        #: (functions dir, its paths) -> module resolutions (``_module_paths``), newest last
+        self._resolutions: dict[tuple[str | None, frozenset[str]], dict[tuple[str, str], str | None]] = {}
         #: Files' text as ``--fix``/``--diff`` edited it, read instead of the disk (absolute
         #: path -> bytes); runs with an overlay stay in this process (see ``fixes``).
         self.overlay: dict[Path, bytes] = {}
@@ -492,25 +502,43 @@ class Linter:
             importing = [o.facts for o in importers if o.facts is not None and o.facts.functions_dir == key and not o.facts.is_test]
             if not importing:
                 continue
-            # The model's own module resolution, over this project's server files and its
-            # client targets (which need no facts yet to be found: only their paths).
-            project = Project(functions_dir=key)
-            for o in outcomes:
-                if o is not None and o.facts is not None and o.target.is_server and o.facts.functions_dir == key:
-                    project.files[o.rel] = o.facts
-            index_of: dict[str, int] = {}
-            for i in members:
-                rel = rel_path(targets[i].path, self.cwd)
-                index_of[rel] = i
-                project.client_files[rel] = new_facts(rel, functions_dir=key, module=None, is_server=False)
-            for facts in importing:
-                sources = {imp.source for imp in facts.imports if not imp.type_only}
-                sources.update(source for source, _imported, _exported in facts.reexports)
-                for source in sorted(sources):
-                    target = project.resolve_module(facts, source)
-                    if target is not None and target.path in index_of:
-                        found.add(index_of[target.path])
+            server = [o.rel for o in outcomes if o is not None and o.facts is not None and o.target.is_server and o.facts.functions_dir == key]
+            index_of = {rel_path(targets[i].path, self.cwd): i for i in members}
+            # The answer depends on the importers' shapes and the paths around them only: the
+            # editor's next run, after an edit inside a function, asks the same question.
+            # Only a long-lived linter (``memo``) keeps the answer: a single run never asks twice.
+            memo_key = (key, tuple(self._shape_of(f) for f in importing), tuple(server), tuple(index_of)) if self.memo is not None else None
+            # (compared, not hashed: equal keys share their shapes, so == is quick, a hash is not)
+            paths = next((p for k, p in self._imported if k == memo_key), None) if memo_key is not None else None
+            if paths is None:
+                paths = self._imported_paths(key, importing, outcomes, index_of)
+                if memo_key is not None:
+                    self._imported = [(memo_key, paths), *self._imported[:3]]
+            found.update(index_of[rel] for rel in paths)
         return sorted(found)
+
+    def _imported_paths(
+        self, key: str, importing: list[FileFacts], outcomes: list[_FileOutcome | None], index_of: dict[str, int]
+    ) -> frozenset[str]:
+        """The paths among ``index_of`` (client targets) that ``importing`` import."""
+        # The model's own module resolution, over this project's server files and its
+        # client targets (which need no facts yet to be found: only their paths).
+        project = Project(functions_dir=key)
+        for o in outcomes:
+            if o is not None and o.facts is not None and o.target.is_server and o.facts.functions_dir == key:
+                project.files[o.rel] = o.facts
+        for rel in index_of:
+            project.client_files[rel] = new_facts(rel, functions_dir=key, module=None, is_server=False)
+        project.module_paths = self._module_paths(project)
+        found: set[str] = set()
+        for facts in importing:
+            sources = {imp.source for imp in facts.imports if not imp.type_only}
+            sources.update(source for source, _imported, _exported in facts.reexports)
+            for source in sorted(sources):
+                target = project.resolve_module(facts, source)
+                if target is not None and target.path in index_of:
+                    found.add(target.path)
+        return frozenset(found)
 
     def _lint_files(
         self, targets: list[Target], jobs: int | None, want_payloads: bool
@@ -659,25 +687,36 @@ class Linter:
 
     # -- whole run -----------------------------------------------------------------------
 
-    def run(self, targets: list[Target], jobs: int | None = 1, cache_dir: Path | None = None) -> LintResult:
+    def run(
+        self, targets: list[Target], jobs: int | None = 1, cache_dir: Path | None = None, focus: frozenset[str] | None = None
+    ) -> LintResult:
         """Lint ``targets`` and run the project rules. ``jobs``: worker processes for the
         per-file work (None = one per CPU). ``cache_dir``: reuse results stored there
         (None = no cache): the whole result when no input changed, else each unchanged
-        file's outcome, with project rules recomputed from every file's facts."""
+        file's outcome, with project rules recomputed from every file's facts. ``focus``:
+        report only findings in these files (relative paths; None = all); project rules
+        then visit only them (``Project.focus``) while still reading the whole project.
+        A focused result is never stored as, or answered from, a whole run's result."""
         start = time.perf_counter()
+        if len(self._shapes) > 3 * len(targets) + 1000:
+            self._shapes = {}  # mostly the facts of earlier versions of edited files
+        if len(self._keys) > 3 * len(targets) + 1000:
+            self._keys = {}  # mostly earlier contents of edited files
+        if self.memo is not None and len(self.memo) > 2 * len(targets) + 1000:
+            self.memo = {}  # mostly outcomes of earlier contents of edited files: decoded again
         all_rels = [rel_path(t.path, self.cwd) for t in targets]
         pairs = [(t, rel) for t, rel in zip(targets, all_rels) if self.settings.is_included(rel)]
         included, rels = [t for t, _ in pairs], [rel for _, rel in pairs]
         sources = SourceTexts({rel: t.path for rel, t in zip(rels, included) if t.report}, self.overlay)
         if cache_dir is None:
             outcomes = self.lint_files(included, jobs)
-            diagnostics = self._judge(outcomes)
+            diagnostics = self._judge(outcomes, focus)
         else:
             from convexlint.cache import Cache
 
             cache = Cache(cache_dir, self.cache_fingerprint())
             keys = self._cache_keys(cache, included, rels)
-            run_key = self._run_key(included, rels, keys)
+            run_key = self._run_key(included, rels, keys) if focus is None else None
             diagnostics = self._replay(cache.run_result(run_key)) if run_key is not None else None
             if diagnostics is None:
 
@@ -693,7 +732,7 @@ class Linter:
                     outcomes = self._lint_in_phases(included, lint_batch)
                 finally:
                     self.close()
-                diagnostics = self._judge(outcomes)
+                diagnostics = self._judge(outcomes, focus)
                 if run_key is not None:
                     encoded = [self._encode_diagnostic(d, True) for d in diagnostics]
                     cache.set_run_result(run_key, json.dumps(encoded, separators=(",", ":")))
@@ -710,14 +749,29 @@ class Linter:
 
         keys: list[str | None] = []
         for target, rel in zip(targets, rels):
-            # a file read from the overlay is not what is on disk: never cached (key None)
-            digest = None if target.path in self.overlay else cache.digest(rel, target.path)
-            fd = rel_path(target.functions_dir, self.cwd) if target.functions_dir is not None else None
-            # A client file's facts depend on how its imports resolve (tsconfig paths, ...).
-            extra = alias_fingerprint(target.path, target.functions_dir) if not target.is_server and target.functions_dir is not None else ""
-            # Paths as JSON: ASCII and lossless, also for a file name that is not UTF-8
-            # (``os.fsdecode`` leaves its bytes as lone surrogates, which cannot be encoded).
-            keys.append(entry_key(digest, json.dumps(rel), json.dumps(fd), target.is_server, extra) if digest is not None else None)
+            # A file read from the overlay is not what is on disk: never stored in the cache;
+            # with ``memo`` its outcome is kept in memory under a key of its own ("~"), so
+            # an open file that is not being edited is not linted again on every change.
+            if target.path in self.overlay:
+                digest = hashlib.sha256(self.overlay[target.path]).hexdigest() if self.memo is not None else None
+                keys.append(None if digest is None else "~" + entry_key(digest, json.dumps(rel), json.dumps(str(target.functions_dir)), target.is_server))
+                continue
+            digest = cache.digest(rel, target.path)
+            if digest is None:
+                keys.append(None)
+                continue
+            # the same file, content and role as in an earlier run of this linter: same key
+            # (the editor asks again and again; what keys read besides is fixed per linter)
+            memo_key = (target.path, rel, target.functions_dir, target.is_server, digest)
+            key = self._keys.get(memo_key)
+            if key is None:
+                fd = rel_path(target.functions_dir, self.cwd) if target.functions_dir is not None else None
+                # A client file's facts depend on how its imports resolve (tsconfig paths, ...).
+                extra = alias_fingerprint(target.path, target.functions_dir) if not target.is_server and target.functions_dir is not None else ""
+                # Paths as JSON: ASCII and lossless, also for a file name that is not UTF-8
+                # (``os.fsdecode`` leaves its bytes as lone surrogates, which cannot be encoded).
+                key = self._keys[memo_key] = entry_key(digest, json.dumps(rel), json.dumps(fd), target.is_server, extra)
+            keys.append(key)
         return keys
 
     def _run_key(self, targets: list[Target], rels: list[str], keys: list[str | None]) -> str | None:
@@ -727,8 +781,8 @@ class Linter:
         convex version it is built against."""
         from convexlint.cache import fingerprint
 
-        if any(k is None for k in keys):
-            return None
+        if any(k is None or k.startswith("~") for k in keys):
+            return None  # some file could not be read, or was read from the overlay
         dirs = sorted({str(t.functions_dir) for t in targets if t.functions_dir is not None})
         return fingerprint(
             [[rel, key, t.report, t.explicit] for rel, key, t in zip(rels, keys, targets)],
@@ -764,7 +818,7 @@ class Linter:
             if remembered is not None:
                 outcomes[i] = remembered
                 continue
-            payload = cache.get(key) if key is not None else None
+            payload = cache.get(key) if key is not None and not key.startswith("~") else None
             if payload is not None:
                 try:
                     outcomes[i] = self._remember(key, self.decode(target, payload))
@@ -774,7 +828,7 @@ class Linter:
             misses.append(i)
         for i, (outcome, payload) in zip(misses, self._lint_files([targets[i] for i in misses], jobs, want_payloads=True)):
             outcomes[i] = self._remember(keys[i], outcome)
-            if keys[i] is not None and payload is not None:
+            if keys[i] is not None and not keys[i].startswith("~") and payload is not None:
                 cache.put(keys[i], rels[i], payload)
         return outcomes  # type: ignore[return-value]
 
@@ -799,23 +853,66 @@ class Linter:
                 item.used = set()
         return outcome if outcome.target == target else dataclasses.replace(outcome, target=target)
 
-    def projects(self, outcomes: list[_FileOutcome]) -> dict[str | None, Project]:
+    def projects(self, outcomes: list[_FileOutcome], focus: frozenset[str] | None = None) -> dict[str | None, Project]:
         """One resolved ``Project`` per functions directory (relative path, or None for
-        files outside any), built from the outcomes' facts."""
+        files outside any), built from the outcomes' facts, each with ``focus``."""
         projects: dict[str | None, Project] = {}
         for o in outcomes:
             if o.facts is None:
                 continue
             key = o.facts.functions_dir
-            project = projects.setdefault(key, Project(functions_dir=key))
+            project = projects.setdefault(key, Project(functions_dir=key, focus=focus))
             (project.files if o.target.is_server else project.client_files)[o.rel] = o.facts
         for key, project in projects.items():
+            project.module_paths = self._module_paths(project)
             # the functions directory's own configuration maps its registrars
             scope = self.settings.scope(posixpath.join(key, "schema.ts")) if key is not None else self.settings
+            project.shaped = self._shape_memo(project, scope.registrars)
             project.resolve(scope.registrars)
             project.generated_env = key is not None and generated_env(self.cwd / key)
             project.is_component = key is not None and is_component_dir(self.cwd / key)
         return projects
+
+    def _module_paths(self, project: Project) -> dict[tuple[str, str], str | None]:
+        """The module resolutions ``project`` starts from: kept between runs (the editor
+        lints the same project again and again) for as long as its set of paths is the
+        same, since that is all they depend on (``Project.module_paths``)."""
+        paths = frozenset(project.files).union(project.client_files)
+        key = (project.functions_dir, paths)
+        if key not in self._resolutions:
+            if len(self._resolutions) >= 8:
+                del self._resolutions[next(iter(self._resolutions))]  # the oldest
+            self._resolutions[key] = {}
+        return self._resolutions[key]
+
+    def _shape_of(self, facts: FileFacts) -> tuple:
+        """``shape(facts)``, computed once per facts object (``memo`` keeps unchanged files'
+        facts from run to run). ``run`` forgets them all when they outnumber the files."""
+        found = self._shapes.get(id(facts))
+        if found is None or found[0] is not facts:  # kept with its facts: the id is not reused meanwhile
+            found = self._shapes[id(facts)] = (facts, shape(facts))
+        return found[1]
+
+    def _shape_memo(self, project: Project, configured: dict[str, str]) -> ShapeMemo:
+        """The ``ShapeMemo`` of the last run of this functions directory when every file's
+        shape (``model.project.shape``) and the registrar configuration are as they were
+        then (an edit inside a function body), else a new one. Shapes are computed once
+        per facts object (``_shape_of``). Only a long-lived linter (``memo``) keeps them:
+        for a single run the shapes would cost time and save none."""
+        if self.memo is None:
+            return ShapeMemo()
+        shape_of = self._shape_of
+        key = (
+            tuple(shape_of(f) for f in project.files.values()),
+            tuple(shape_of(f) for f in project.client_files.values()),
+            tuple(sorted(configured.items())),
+        )
+        last = self._shaped.get(project.functions_dir)
+        if last is not None and last[0] == key:
+            return last[1]
+        memo = ShapeMemo()
+        self._shaped[project.functions_dir] = (key, memo)
+        return memo
 
     def _comment_removal(self, outcome: _FileOutcome, span: Span, rule: str | None) -> Fix | None:
         """The safe fix of an unused suppression: delete its comment (see
@@ -839,10 +936,12 @@ class Linter:
             self._versions[functions_dir] = convex_version((self.cwd / functions_dir).resolve())
         return self._versions[functions_dir]
 
-    def _judge(self, outcomes: list[_FileOutcome]) -> list[Diagnostic]:
+    def _judge(self, outcomes: list[_FileOutcome], focus: frozenset[str] | None = None) -> list[Diagnostic]:
         """Run the project rules on the outcomes' facts, then apply scopes, configuration
-        and suppressions; sorted and deduplicated."""
+        and suppressions; sorted and deduplicated. With ``focus``, only findings in
+        those files (see ``run``)."""
         by_rel = {o.rel: o for o in outcomes}
+        reported = outcomes if focus is None else [o for o in outcomes if o.rel in focus]
         texts: dict[str, bytes | None] = {}
 
         def source(rel: str) -> bytes | None:
@@ -853,11 +952,12 @@ class Linter:
             return texts[rel]
 
         project_ctx = ProjectContext(options_for=self._options, source=source)
-        for project in self.projects(outcomes).values():
+        for project in self.projects(outcomes, focus).values():
             for rule in self.rules:
                 rule.check_project(project, project_ctx)
 
-        raw: list[Diagnostic] = [d for o in outcomes for d in o.diagnostics] + project_ctx.diagnostics
+        raw: list[Diagnostic] = [d for o in reported for d in o.diagnostics]
+        raw += [d for d in project_ctx.diagnostics if focus is None or d.path in focus]
         final: list[Diagnostic] = []
         for diag in raw:
             o = by_rel.get(diag.path)
@@ -889,7 +989,7 @@ class Linter:
                 diag = dataclasses.replace(diag, severity=setting.severity)
             final.append(diag)
 
-        for o in outcomes:
+        for o in reported:
             if not o.target.report or o.suppressions is None:
                 continue
             settings = self.settings.for_path(o.rel)

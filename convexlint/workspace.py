@@ -31,6 +31,13 @@ IMPORT_SPECIFIER = re.compile(rb"""(?:\bfrom|\bimport)\s*\(?\s*["']([^"'\n]+)["'
 _SCRIPT_EXTENSIONS = (".d.ts", ".d.mts", ".ts", ".tsx", ".js", ".jsx", ".mts", ".cts", ".mjs", ".cjs")  # longest first
 
 
+def forget() -> None:
+    """Forget every ``package.json`` and ``tsconfig.json`` read so far (a long-lived
+    process, the language server, calls it when one of them changes)."""
+    for cached in (workspace_root, _package, _tsconfig_paths):
+        cached.cache_clear()
+
+
 @lru_cache(maxsize=256)
 def workspace_root(directory: Path) -> Path | None:
     """The monorepo root at or above ``directory`` (see the module docstring), or None."""

@@ -49,6 +49,42 @@ _MAX_HOPS = 12
 _V_ID = re.compile(r"\bv\.id\(\s*[\"'`]([^\"'`]+)[\"'`]\s*\)")
 
 
+def shape(facts: FileFacts) -> tuple:
+    """What following names from file to file can read of ``facts``, without positions:
+    its place (path, module, flags), imports, exports, re-exports, aliases, custom
+    registrars and helpers; never its functions' bodies. Two projects whose files have
+    equal shapes resolve every registrar, module and default-runtime bundle alike, so such
+    answers (``ShapeMemo``) can be shared between them."""
+    return (
+        facts.path,
+        facts.functions_dir,
+        facts.module,
+        facts.is_server,
+        facts.entry_point,
+        facts.is_test,
+        facts.use_node,
+        tuple((i.source, i.imported, i.local, i.type_only) for i in facts.imports),
+        tuple((local, tuple(names)) for local, names in facts.exports.items()),
+        tuple(facts.reexports),
+        tuple(facts.aliases.items()),
+        tuple((d.local, tuple(d.export_names), d.base.kind, d.base.name, d.base.source, d.wrapper, d.checks_auth, tuple(d.calls)) for d in facts.registrars),
+        tuple((h.name, h.checks_auth, tuple(h.calls)) for h in facts.helpers.values()),
+    )
+
+
+@dataclass
+class ShapeMemo:
+    """Answers that depend only on the shapes of a project's files (see ``shape``), for
+    one registrar configuration: kept by a caller that lints the same project again
+    (``Linter.projects``) for as long as no file's shape changes."""
+
+    #: (file path, local name) -> the custom registrar defined there, resolved
+    registrars: dict[tuple[str, str], "Resolution | None"] = field(default_factory=dict)
+    #: (file path, registrar ref kind, name, source, registrar) -> (resolution, chain), or None
+    functions: dict[tuple, "tuple[Resolution, tuple[str, ...]] | None"] = field(default_factory=dict)
+    default_runtime: set[str] | None = None  # see ``Project.default_runtime_files``
+
+
 def _covers(options: list[RouteFact], path: str | None, prefix: str | None, *, exact: bool) -> bool:
     """Whether one of the ``OPTIONS`` routes serves ``path`` (or ``prefix``): the same path
     or prefix, or (unless ``exact``) a prefix containing it."""
@@ -71,12 +107,20 @@ class Project:
     #: A Convex component's folder (convex.config.ts calls defineComponent): its "public"
     #: functions are reachable only through the app that installs it, never by clients.
     is_component: bool = False
+    #: The files (relative paths) whose findings are wanted, or None for all of them (the
+    #: editor asks only about its open files). The ``*_to_check`` iterators visit only
+    #: these; every question about the project (lookups, indexes, the schema) still sees
+    #: every file, so a finding in a file of the focus is the same either way.
+    focus: frozenset[str] | None = None
     _by_module: dict[str, FileFacts] | None = None
-    _default_runtime: set[str] | None = None
-    _resolved: dict[tuple[str, str], FileFacts | None] = field(default_factory=dict)
+    _focus_files: list[FileFacts] | None = None  # files_to_check with a focus
+    shaped: ShapeMemo = field(default_factory=ShapeMemo)
+    #: (importing directory, import source) -> path of the file it names, or None. It
+    #: depends only on which paths the project has, so a caller may share one between
+    #: projects with the same paths (the editor's runs, see ``Linter.projects``).
+    module_paths: dict[tuple[str, str], str | None] = field(default_factory=dict)
     _resolved_from: dict[tuple[str, str], FileFacts | None] = field(default_factory=dict)  # (importer path, source) -> file
-    _registrar_memo: dict[tuple[str, str], "Resolution | None"] = field(default_factory=dict)
-    _chains: dict[tuple[str, int], list[str]] = field(default_factory=dict)
+    _chains: dict[tuple[str, int], tuple[str, ...]] = field(default_factory=dict)
     _defs: dict[tuple[str, int], tuple[tuple[str, str], ...]] = field(default_factory=dict)
     _schema: SchemaFact | None = None
     _site_requests: frozenset[str] | None = None
@@ -304,6 +348,31 @@ class Project:
             return "cors"
         return None
 
+    def is_checked(self, path: str) -> bool:
+        """Whether findings in the file ``path`` (relative) are wanted (see ``focus``)."""
+        return self.focus is None or path in self.focus
+
+    def files_to_check(self) -> Iterator[FileFacts]:
+        """The server files in ``focus`` (every server file without one), in order."""
+        if self.focus is None:
+            return iter(self.files.values())
+        if self._focus_files is None:
+            self._focus_files = [facts for rel, facts in self.files.items() if rel in self.focus]
+        return iter(self._focus_files)
+
+    def functions_to_check(self) -> Iterator[tuple[FileFacts, FunctionFact]]:
+        """``functions()`` of the files in ``focus``: what a rule reporting on each
+        function visits."""
+        for facts, _index, fn in self.indexed_functions_to_check():
+            yield facts, fn
+
+    def indexed_functions_to_check(self) -> Iterator[tuple[FileFacts, int, FunctionFact]]:
+        """``indexed_functions()`` of the files in ``focus``."""
+        for facts in self.files_to_check():
+            for i, fn in enumerate(facts.functions):
+                if fn.kind is not None:
+                    yield facts, i, fn
+
     def indexed_functions(self) -> Iterator[tuple[FileFacts, int, FunctionFact]]:
         """``functions()`` with each function's index in its file's ``functions``."""
         for facts in self.files.values():
@@ -330,12 +399,15 @@ class Project:
         if found is not _UNRESOLVED:
             return found  # type: ignore[return-value]
         key = (posixpath.dirname(importer.path), source)
-        if key not in self._resolved:
-            self._resolved[key] = self._resolve_module(key[0], source)
-        self._resolved_from[(importer.path, source)] = self._resolved[key]
-        return self._resolved[key]
+        path = self.module_paths.get(key, _UNRESOLVED)
+        if path is _UNRESOLVED:
+            path = self.module_paths[key] = self._resolve_module(key[0], source)
+        facts = None if path is None else self.files.get(path) or self.client_files.get(path)
+        self._resolved_from[(importer.path, source)] = facts
+        return facts
 
-    def _resolve_module(self, directory: str, source: str) -> FileFacts | None:
+    def _resolve_module(self, directory: str, source: str) -> str | None:
+        """The path of the project file ``source`` names from ``directory``, or None."""
         base = posixpath.normpath(posixpath.join(directory, source))
         stem, ext = posixpath.splitext(base)
         candidates = [base] if ext in _EXTENSIONS else []
@@ -344,10 +416,8 @@ class Project:
         candidates += [base + e for e in _EXTENSIONS]
         candidates += [posixpath.join(base, "index" + e) for e in _EXTENSIONS]
         for c in candidates:
-            if c in self.files:
-                return self.files[c]
-            if c in self.client_files:
-                return self.client_files[c]
+            if c in self.files or c in self.client_files:
+                return c
         return None
 
     def function_for_ref(self, ref: FunctionRefFact) -> tuple[FileFacts, FunctionFact] | None:
@@ -404,23 +474,39 @@ class Project:
         are left out of ``functions()`` (not guessed). Also records each function's
         registrar chain (``registrar_chain``)."""
         configured = configured or {}
+        memo = self.shaped.functions
         for facts in self.files.values():
             for i, fn in enumerate(facts.functions):
-                if fn.registrar_ref is None:
+                ref = fn.registrar_ref
+                if ref is None:
                     continue
-                resolved = self._resolve_ref(facts, fn.registrar_ref, 0)
-                if resolved is None and fn.registrar in configured:
-                    resolved = Resolution(*REGISTRARS[configured[fn.registrar]], False, (configured[fn.registrar],))
-                if resolved is None:
+                key = (facts.path, ref.kind, ref.name, ref.source, fn.registrar)
+                found = memo.get(key, _UNRESOLVED)
+                if found is _UNRESOLVED:
+                    found = memo[key] = self._resolve_function(facts, ref, fn.registrar, configured)
+                if found is None:
                     continue
-                chain = list(resolved.chain)
-                if fn.registrar != chain[0].split(" ", 1)[0]:
-                    chain.insert(0, fn.registrar)  # the local name it was imported or aliased as
+                resolved, chain = found
                 self._chains[(facts.path, i)] = chain
                 if resolved.defs:
                     self._defs[(facts.path, i)] = resolved.defs
                 if fn.kind is None:
                     fn.kind, fn.visibility, fn.custom_checks_auth = resolved.kind, resolved.visibility, resolved.checks_auth
+
+    def _resolve_function(
+        self, facts: FileFacts, ref: RegistrarRef, registrar: str, configured: dict[str, str]
+    ) -> tuple[Resolution, tuple[str, ...]] | None:
+        """What a function of ``facts`` registered through ``ref`` (called ``registrar``
+        there) resolves to, with its registrar chain; None when unresolved."""
+        resolved = self._resolve_ref(facts, ref, 0)
+        if resolved is None and registrar in configured:
+            resolved = Resolution(*REGISTRARS[configured[registrar]], False, (configured[registrar],))
+        if resolved is None:
+            return None
+        chain = resolved.chain
+        if registrar != chain[0].split(" ", 1)[0]:
+            chain = (registrar, *chain)  # the local name it was imported or aliased as
+        return resolved, chain
 
     def registrar_chain(self, facts: FileFacts, index: int) -> list[str]:
         """The registrars function ``index`` of ``facts`` was registered through, from the
@@ -456,11 +542,12 @@ class Project:
             return Resolution(*found, False, (ref.name,)) if found else None
         if ref.kind == "local":
             key = (facts.path, ref.name)
-            if key in self._registrar_memo:
-                return self._registrar_memo[key]
-            self._registrar_memo[key] = None  # cycle guard
+            memo = self.shaped.registrars
+            if key in memo:
+                return memo[key]
+            memo[key] = None  # cycle guard
             result = self._resolve_local(facts, ref.name, hops)
-            self._registrar_memo[key] = result
+            memo[key] = result
             return result
         if ref.kind == "import" and ref.source is not None:
             if is_generated_server(ref.source) or ref.source == "convex/server":
@@ -506,8 +593,8 @@ class Project:
         without ``"use node"`` and what it imports (value imports, relative), stopping at
         ``"use node"`` files. Test files and other non-entry files nothing imports are
         not bundled, so Node-only imports in them are harmless."""
-        if self._default_runtime is not None:
-            return self._default_runtime
+        if self.shaped.default_runtime is not None:
+            return self.shaped.default_runtime
         seen: set[str] = set()
         queue = [f for f in self.files.values() if f.entry_point and not f.use_node]
         seen.update(f.path for f in queue)
@@ -521,14 +608,14 @@ class Project:
                     continue
                 seen.add(target.path)
                 queue.append(target)
-        self._default_runtime = seen
+        self.shaped.default_runtime = seen
         return seen
 
     def default_runtime_imports(self) -> Iterator[tuple[FileFacts, ImportFact]]:
-        """Value imports of the files in the default-runtime bundle (see
-        ``default_runtime_files``), one per import statement."""
+        """Value imports of the files to check (``files_to_check``) in the
+        default-runtime bundle (see ``default_runtime_files``), one per import statement."""
         bundled = self.default_runtime_files()
-        for facts in self.files.values():
+        for facts in self.files_to_check():
             if facts.use_node or facts.path not in bundled:
                 continue
             seen: set[int] = set()

@@ -19,7 +19,8 @@ def kind_label(fn: FunctionFact) -> str:
 
 
 def functions_of_kind(project: Project, *kinds: str) -> Iterator[tuple[FileFacts, FunctionFact]]:
-    for facts, fn in project.functions():
+    """The functions to check (``Project.functions_to_check``) of these kinds."""
+    for facts, fn in project.functions_to_check():
         if fn.kind in kinds:
             yield facts, fn
 

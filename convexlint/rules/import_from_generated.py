@@ -19,7 +19,7 @@ class ImportFromGenerated(Rule):
     id = "import-from-generated"
 
     def check_project(self, project: Project, ctx: ProjectContext) -> None:
-        for facts in project.files.values():
+        for facts in project.files_to_check():
             if facts.module is None:
                 continue  # server code beside the functions dir: a factory given the schema needs convex/server's generic registrars
             wrong: dict[tuple[int, str], list[ImportFact]] = {}

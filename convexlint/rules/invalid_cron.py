@@ -35,7 +35,7 @@ class InvalidCron(Rule):
     id = "invalid-cron"
 
     def check_project(self, project: Project, ctx: ProjectContext) -> None:
-        for facts in project.files.values():
+        for facts in project.files_to_check():
             names: set[str] = set()
             for cron in facts.crons:
                 problem: tuple[str, dict] | None = None

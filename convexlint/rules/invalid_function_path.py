@@ -23,7 +23,7 @@ class InvalidFunctionPath(Rule):
     id = "invalid-function-path"
 
     def check_project(self, project: Project, ctx: ProjectContext) -> None:
-        for facts in project.files.values():
+        for facts in project.files_to_check():
             if facts.module is None or facts.functions_dir is None or not facts.entry_point:
                 continue  # only modules Convex bundles get function paths
             for part in facts.module.split("/"):

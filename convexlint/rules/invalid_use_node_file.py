@@ -17,6 +17,6 @@ class InvalidUseNodeFile(Rule):
     id = "invalid-use-node-file"
 
     def check_project(self, project: Project, ctx: ProjectContext) -> None:
-        for facts in project.files.values():
+        for facts in project.files_to_check():
             if facts.use_node and facts.module in SPECIAL and facts.use_node_span is not None:
                 ctx.report(self, facts.path, facts.use_node_span, "use_node_in_default_runtime", module=facts.module)

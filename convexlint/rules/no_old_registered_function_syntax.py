@@ -17,7 +17,7 @@ class NoOldRegisteredFunctionSyntax(Rule):
     id = "no-old-registered-function-syntax"
 
     def check_project(self, project: Project, ctx: ProjectContext) -> None:
-        for facts, fn in project.functions():
+        for facts, fn in project.functions_to_check():
             if fn.kind != "httpAction" and fn.syntax == "function":
                 fix = None
                 if fn.handler_span is not None:  # wrap the function: `{ handler: … }`, nothing else

@@ -19,6 +19,6 @@ class NoProcessEnv(Rule):
     def check_project(self, project: Project, ctx: ProjectContext) -> None:
         if not project.generated_env:
             return
-        for facts in project.files.values():
+        for facts in project.files_to_check():
             for span in facts.process_env:
                 ctx.report(self, facts.path, span, "process_env")

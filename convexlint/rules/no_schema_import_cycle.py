@@ -39,7 +39,7 @@ class NoSchemaImportCycle(Rule):
         schema_file = project.schema_file
         if schema_file is None:
             return
-        users = [f for f in project.files.values() if f.schema_uses and f.path != schema_file.path]
+        users = [f for f in project.files_to_check() if f.schema_uses and f.path != schema_file.path]
         if not users:
             return
         chains = imported_closure(project, schema_file)

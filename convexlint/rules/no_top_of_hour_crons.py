@@ -23,7 +23,7 @@ class NoTopOfHourCrons(Rule):
     id = "no-top-of-hour-crons"
 
     def check_project(self, project: Project, ctx: ProjectContext) -> None:
-        for facts in project.files.values():
+        for facts in project.files_to_check():
             for cron in facts.crons:
                 span = cron.schedule_span or cron.span
                 name = cron.name or "…"  # a job name that is not a string literal is shown as `…`

@@ -18,7 +18,7 @@ class NoTryCatchInFunction(Rule):
     id = "no-try-catch-in-function"
 
     def check_project(self, project: Project, ctx: ProjectContext) -> None:
-        for facts, fn in project.functions():
+        for facts, fn in project.functions_to_check():
             if fn.kind not in ctx.options_for(self.id, facts.path)["kinds"]:
                 continue
             for e in events(fn, "try"):

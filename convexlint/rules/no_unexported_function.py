@@ -16,7 +16,7 @@ class NoUnexportedFunction(Rule):
     id = "no-unexported-function"
 
     def check_project(self, project: Project, ctx: ProjectContext) -> None:
-        for facts, fn in project.functions():
+        for facts, fn in project.functions_to_check():
             if fn.kind == "httpAction" or fn.export_names or fn.local_name is None:
                 continue
             ctx.report(self, facts.path, fn.callee_span, "not_exported", name=fn.local_name, kind=kind_label(fn))

@@ -18,7 +18,7 @@ class NoUnknownIndex(Rule):
     id = "no-unknown-index"
 
     def check_project(self, project: Project, ctx: ProjectContext) -> None:
-        for facts in project.files.values():
+        for facts in project.files_to_check():
             schema = project.static_schema_for(facts)
             if schema is None or not facts.index_refs:
                 continue  # no schema, or one that is not fully static

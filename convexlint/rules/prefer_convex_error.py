@@ -15,7 +15,7 @@ class PreferConvexError(Rule):
     id = "prefer-convex-error"
 
     def check_project(self, project: Project, ctx: ProjectContext) -> None:
-        for facts, fn in project.functions():
+        for facts, fn in project.functions_to_check():
             if fn.visibility != "public" or fn.kind == "httpAction":
                 continue
             for e in events(fn, "throw_error"):

@@ -26,7 +26,7 @@ class PreferInternalFunction(Rule):
         client = {".".join(r.path) for f in project.client_files.values() for r in f.api_refs if r.root in public}
         # A test calling a function is not a server caller: tests are not deployed.
         server = {".".join(r.path) for f in project.files.values() if not f.is_test for r in f.api_refs if r.root in public}
-        for facts, fn in project.functions():
+        for facts, fn in project.functions_to_check():
             if fn.visibility != "public" or fn.kind == "httpAction" or facts.module is None:
                 continue
             dotted = {".".join([*facts.module.split("/"), name]) for name in fn.export_names}

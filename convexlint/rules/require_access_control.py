@@ -37,7 +37,7 @@ class RequireAccessControl(Rule):
         if project.is_component:
             return  # a component's public functions are called by the installing app, not by clients
         compiled: dict[str, re.Pattern] = {}
-        for facts, index, fn in project.indexed_functions():
+        for facts, index, fn in project.indexed_functions_to_check():
             if fn.visibility != "public" or fn.kind == "httpAction" or not fn.export_names:
                 continue
             if fn.custom_checks_auth or any(_checks_access(e) for e in fn.events):

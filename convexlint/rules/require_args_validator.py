@@ -17,7 +17,7 @@ class RequireArgsValidator(Rule):
     id = "require-args-validator"
 
     def check_project(self, project: Project, ctx: ProjectContext) -> None:
-        for facts, fn in project.functions():
+        for facts, fn in project.functions_to_check():
             if fn.kind == "httpAction":
                 continue
             if fn.has_args is not False:  # present, unknowable, or old syntax (its own rule)

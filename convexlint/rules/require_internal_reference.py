@@ -41,7 +41,7 @@ class RequireInternalReference(Rule):
         client = {r.dotted for f in project.client_files.values() if not f.is_test for r in f.api_refs if r.root == "api"}
         fixes: dict[str, list[Edit] | None] = {}
         text = ProjectText(project, ctx.source)  # reads files only when a fix first asks
-        for facts in project.files.values():
+        for facts in project.files_to_check():
             found = [(ref, ref.passed_to) for ref in facts.api_refs if ref.passed_to is not None]
             found += [(cron.ref, f"crons.{cron.method}") for cron in facts.crons if cron.ref is not None]
             for ref, call in found:

@@ -24,7 +24,7 @@ class RequireReturnsValidator(Rule):
     id = "require-returns-validator"
 
     def check_project(self, project: Project, ctx: ProjectContext) -> None:
-        for facts, fn in project.functions():
+        for facts, fn in project.functions_to_check():
             if fn.kind == "httpAction" or fn.syntax != "object":
                 continue
             if fn.has_returns is not False:  # present, or unknowable because of a spread

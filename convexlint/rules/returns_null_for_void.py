@@ -20,7 +20,7 @@ class ReturnsNullForVoid(Rule):
     id = "returns-null-for-void"
 
     def check_project(self, project: Project, ctx: ProjectContext) -> None:
-        for facts, fn in project.functions():
+        for facts, fn in project.functions_to_check():
             if fn.returns_text is None or fn.returns_span is None or fn.returns_value is None:
                 continue
             if fn.always_throws:

@@ -15,6 +15,6 @@ class UseNodeOnlyActions(Rule):
     id = "use-node-only-actions"
 
     def check_project(self, project: Project, ctx: ProjectContext) -> None:
-        for facts, fn in project.functions():
+        for facts, fn in project.functions_to_check():
             if facts.use_node and fn.kind in ("query", "mutation"):
                 ctx.report(self, facts.path, fn.callee_span, "not_action", name=fn.display_name, kind=kind_label(fn))

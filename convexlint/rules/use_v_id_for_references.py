@@ -59,20 +59,24 @@ class UseVIdForReferences(Rule):
         # A stored field: values of its name anywhere in the server code are evidence. Not
         # in a component: its string fields often hold the installing app's ids, which a
         # component cannot validate with v.id.
-        project_uses = project.id_uses() if not project.is_component else {}
-        validated = project.validated_ids() if not project.is_component else {}
+        def stored_evidence(field: str) -> dict[str, frozenset[str]]:
+            # Another field or argument of exactly this name validated with v.id counts
+            # too; for a plural field only the plural's own uses do (a `messageId` used
+            # elsewhere says nothing about a stored `messageIds` list, which may hold
+            # another component's ids). An argument's handler may iterate it, so there
+            # the singular counts (`memberIds.map((memberId) => ctx.db.get(memberId))`).
+            if project.is_component:
+                return {}
+            used = project.id_uses().get(field, frozenset())
+            return {field: used if "text" in used else used | project.validated_ids().get(field, frozenset())}
+
         for table in tables_by_name.values():
+            if not project.is_checked(table.path):
+                continue
             for field, validator in (table.fields or {}).items():
-                # Another field or argument of exactly this name validated with v.id counts
-                # too; for a plural field only the plural's own uses do (a `messageId` used
-                # elsewhere says nothing about a stored `messageIds` list, which may hold
-                # another component's ids). An argument's handler may iterate it, so there
-                # the singular counts (`memberIds.map((memberId) => ctx.db.get(memberId))`).
-                used = project_uses.get(field, frozenset())
-                evidence = {field: used if "text" in used else used | validated.get(field, frozenset())}
-                self._check(ctx, table.path, field, validator, table.field_spans.get(field), tables, evidence, table.name)
+                self._check(ctx, table.path, field, validator, table.field_spans.get(field), tables, stored_evidence, table.name)
         by_offset: dict[str, tuple[list[int], list[tuple[str, str, int, str]]]] = {}
-        for facts, fn in project.functions():
+        for facts, fn in project.functions_to_check():
             if any(e.detail == "normalizeId" for e in fn.events):
                 continue  # ctx.db.normalizeId(table, s): a string id, validated on purpose
             if not fn.args_fields or fn.handler_span is None:
@@ -94,9 +98,12 @@ class UseVIdForReferences(Rule):
             for name in text_names:
                 own.pop(name, None)
             for field, validator in fn.args_fields.items():
-                self._check(ctx, facts.path, field, validator, fn.args_field_spans.get(field), tables, own)
+                self._check(ctx, facts.path, field, validator, fn.args_field_spans.get(field), tables, lambda _field, own=own: own)
 
-    def _check(self, ctx, path, field, validator, span, tables, evidence, owner: str | None = None) -> None:
+    def _check(self, ctx, path, field, validator, span, tables, evidence_for, owner: str | None = None) -> None:
+        """Report ``field`` when it names a table, is validated as a string, and
+        ``evidence_for(field)`` (name -> tables its values are used as ids of; asked only
+        then, as it may read the whole project) shows it holds that table's ids."""
         if span is None:
             return
         table = table_for(field, tables)
@@ -106,6 +113,7 @@ class UseVIdForReferences(Rule):
         singular = field[:-1] if field.endswith(("Ids", "_ids")) else field  # userIds -> userId
         if table == owner or (target is not None and target.fields and (field in target.fields or singular in target.fields)):
             return  # the table stores this name itself (sessions.sessionId): an external key
+        evidence = evidence_for(field)
         if not any(table in found or "" in found for found in (evidence.get(field, ()), evidence.get(singular, ()))):
             return  # nothing uses such a value as a document id: maybe an external service's id
         plural = field.endswith(("Ids", "_ids"))
