@@ -12,7 +12,9 @@ copy), starts the server over stdio with pygls' client, opens a function file an
   file queries) to the ``publishDiagnostics`` of the function file;
 
 and prints median and p95 of each, and the server's peak RSS (``VmHWM``). Timings include
-the server's debounce (``convexlint.server.DEBOUNCE``).
+the server's debounce (``convexlint.server.DEBOUNCE``, zero: changes coalesce instead) and
+the JSON-RPC round trip. Both open files are the focus of every run; the other 1,998 files
+come from the in-memory outcomes.
 """
 
 from __future__ import annotations

@@ -1,11 +1,14 @@
 """``convexlint server``: a Language Server (LSP 3.17, stdio) built on pygls.
 
 Each workspace folder is one project. A document is linted from its unsaved buffer when it
-is opened or changed (debounced) or saved: the open documents go into the linter's overlay
-(``Linter.overlay``), every other file is read from disk (through the per-file cache), and
-the project rules run over the whole project, so an edit to ``schema.ts`` re-judges every
-open file that queries that table. Diagnostics are published for every open document whose
-findings changed. Configuration files and ``convex.json`` changes (``workspace/
+is opened, changed or saved: the open documents go into the linter's overlay
+(``Linter.overlay``), every other file is read from disk (through the per-file cache and
+the decoded outcomes kept in memory), and the project rules read the whole project but
+visit only the open files (``Linter.run``'s ``focus``), so an edit to ``schema.ts``
+re-judges every open file that queries that table. Changes coalesce: while a project is
+being linted, further changes wait and one more run takes them all. Diagnostics are
+published for every open document whose findings changed, with the text and version they
+were computed from; code actions and hover answer only while a document is still that text. Configuration files and ``convex.json`` changes (``workspace/
 didChangeWatchedFiles``) and saves start a fresh discovery.
 
 Positions: diagnostics carry spans as 0-based byte offsets; LSP positions are (line,
@@ -33,15 +36,22 @@ from pygls.lsp.server import LanguageServer
 from convexlint import __version__
 from convexlint.diagnostics import Diagnostic, Edit, Severity
 
-#: Seconds to wait after the last change before linting (typing bursts lint once).
-DEBOUNCE = 0.05
+#: Seconds to wait after a change before linting. Zero: a run starts as soon as the
+#: notifications already received are handled, and changes arriving during a run coalesce
+#: into the next one (see ``_lint_soon``), so a burst of typing lints at most twice.
+DEBOUNCE = 0.0
 FIX_ALL_KIND = "source.fixAll.convexlint"
 _SEVERITY = {
     Severity.ERROR: types.DiagnosticSeverity.Error,
     Severity.WARNING: types.DiagnosticSeverity.Warning,
     Severity.INFO: types.DiagnosticSeverity.Information,
 }
-_WATCHED = ("convexlint.yaml", ".convexlint.yaml", "pyproject.toml", "convex.json")
+#: Files whose change means a new linter: configuration, ``convex.json``, and what import
+#: resolution and the convex version are read from (``workspace``, ``packages``).
+_WATCHED = (
+    "convexlint.yaml", ".convexlint.yaml", "pyproject.toml", "convex.json", "package.json", "tsconfig.json",
+    "package-lock.json", "pnpm-lock.yaml", "yarn.lock", "bun.lock",
+)
 
 
 def uri_to_path(uri: str) -> Path | None:
@@ -58,6 +68,10 @@ class _Project:
     targets: list | None = None
     findings: dict[str, list[Diagnostic]] = field(default_factory=dict)  # rel path -> diagnostics
     published: dict[str, list] = field(default_factory=dict)  # uri -> last LSP diagnostics sent
+    #: uri -> (version, text) of each open document as the last run linted it
+    snapshot: dict[str, tuple[int | None, bytes]] = field(default_factory=dict)
+    running: bool = False  # a lint loop is on (see ``_lint_soon``)
+    dirty: bool = False  # something changed since the running loop's last run began
 
     def contains(self, path: Path) -> bool:
         return self.root == path or self.root in path.parents
@@ -70,7 +84,6 @@ class ConvexlintServer(LanguageServer):
         super().__init__("convexlint", __version__)
         self.projects: dict[Path, _Project] = {}
         self.lock = threading.Lock()
-        self.pending: asyncio.Task | None = None
         self.encoding = types.PositionEncodingKind.Utf16
 
     # -- projects ---------------------------------------------------------------------
@@ -84,12 +97,13 @@ class ConvexlintServer(LanguageServer):
             self.projects[best] = _Project(best)
         return self.projects[best]
 
-    def _overlay(self, project: _Project) -> dict[Path, bytes]:
+    def _snapshot(self, project: _Project) -> dict[str, tuple[Path, int | None, bytes]]:
+        """uri -> (path, version, text) of every open document in ``project``."""
         out = {}
-        for doc in self.workspace.text_documents.values():
+        for doc in list(self.workspace.text_documents.values()):
             path = uri_to_path(doc.uri)
             if path is not None and project.contains(path):
-                out[path] = doc.source.encode("utf-8", "surrogateescape")
+                out[doc.uri] = (path, doc.version, doc.source.encode("utf-8", "surrogateescape"))
         return out
 
     def lint(self, project: _Project) -> None:
@@ -106,7 +120,8 @@ class ConvexlintServer(LanguageServer):
             project.targets = discover([project.root], client_context=project.linter.needs_client_code)
             settings.prepare([str(t.path.relative_to(project.root)) for t in project.targets if project.root in t.path.parents])
         linter = project.linter
-        overlay = self._overlay(project)
+        snapshot = self._snapshot(project)
+        overlay = {path: data for path, _version, data in snapshot.values()}
         linter.overlay = overlay
         known = {t.path for t in project.targets}
         targets = list(project.targets)
@@ -116,11 +131,13 @@ class ConvexlintServer(LanguageServer):
                     targets += [t for t in discover([path], unsaved=path.resolve()) if t.path == path.resolve()]
                 except Exception:  # noqa: BLE001 - a buffer convexlint does not lint (not TS/JS): nothing to add
                     continue
-        result = linter.run(targets, jobs=1, cache_dir=project.root / ".convexlint_cache")
+        focus = frozenset(path.relative_to(project.root).as_posix() for path in overlay)
+        result = linter.run(targets, jobs=1, cache_dir=project.root / ".convexlint_cache", focus=focus)
         findings: dict[str, list[Diagnostic]] = {}
         for d in result.diagnostics:
             findings.setdefault(d.path, []).append(d)
         project.findings = findings
+        project.snapshot = {uri: (version, data) for uri, (_path, version, data) in snapshot.items()}
         # The remembered outcomes are long-lived: moved out of the cyclic collector's sight,
         # a collection no longer walks the whole project (it made p95 twice the median).
         # Reference counting still frees what a later run drops; only cycles among frozen
@@ -128,17 +145,17 @@ class ConvexlintServer(LanguageServer):
         gc.freeze()
 
     def publish(self, project: _Project) -> None:
-        """Send diagnostics for each open document of ``project`` whose findings changed."""
-        for doc in list(self.workspace.text_documents.values()):
-            path = uri_to_path(doc.uri)
-            if path is None or not project.contains(path):
-                continue
+        """Send diagnostics for each document of ``project`` the last run linted (and still
+        open) whose findings changed, positioned in the text that run read."""
+        for uri, (version, data) in project.snapshot.items():
+            path = uri_to_path(uri)
+            if path is None or uri not in self.workspace.text_documents:
+                continue  # closed since: its diagnostics were cleared
             rel = path.relative_to(project.root).as_posix()
-            data = doc.source.encode("utf-8", "surrogateescape")
             lsp = [self.to_lsp(d, data) for d in project.findings.get(rel, [])]
-            if project.published.get(doc.uri) != lsp:
-                project.published[doc.uri] = lsp
-                self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=doc.uri, diagnostics=lsp, version=doc.version))
+            if project.published.get(uri) != lsp:
+                project.published[uri] = lsp
+                self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=lsp, version=version))
 
     # -- positions --------------------------------------------------------------------
 
@@ -255,12 +272,16 @@ async def _initialized(ls: ConvexlintServer, params: types.InitializedParams) ->
 
 
 async def _lint_soon(ls: ConvexlintServer, path: Path, delay: float) -> None:
-    if ls.pending is not None and not ls.pending.done():
-        ls.pending.cancel()
+    """Lint the project of ``path`` after ``delay`` seconds, then publish. While its loop
+    runs, a change only marks the project dirty: the loop lints again once the current run
+    ends, so changes during a run coalesce into one more run (off the event loop: requests
+    are answered meanwhile)."""
+    project = ls.project_for(path)
+    project.dirty = True
+    if project.running:
+        return
 
-    async def run() -> None:
-        await asyncio.sleep(delay)
-        project = ls.project_for(path)
+    async def loop_runs() -> None:
         loop = asyncio.get_running_loop()
 
         def work() -> None:
@@ -268,13 +289,20 @@ async def _lint_soon(ls: ConvexlintServer, path: Path, delay: float) -> None:
                 ls.lint(project)
 
         try:
-            await loop.run_in_executor(None, work)
-        except Exception as exc:  # noqa: BLE001
-            ls.window_log_message(types.LogMessageParams(type=types.MessageType.Error, message=f"convexlint: lint failed: {exc!r}\n{traceback.format_exc()}"))
-            return
-        ls.publish(project)
+            await asyncio.sleep(delay)  # also lets notifications already received be handled first
+            while project.dirty:
+                project.dirty = False
+                try:
+                    await loop.run_in_executor(None, work)
+                except Exception as exc:  # noqa: BLE001 - logged; the next change tries again
+                    ls.window_log_message(types.LogMessageParams(type=types.MessageType.Error, message=f"convexlint: lint failed: {exc!r}\n{traceback.format_exc()}"))
+                    return
+                ls.publish(project)
+        finally:
+            project.running = False
 
-    ls.pending = asyncio.ensure_future(run())
+    project.running = True
+    asyncio.ensure_future(loop_runs())
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
@@ -319,6 +347,10 @@ async def _did_change_watched(ls: ConvexlintServer, params: types.DidChangeWatch
         project = ls.project_for(path)
         if path.name in _WATCHED or change.type != types.FileChangeType.Changed:
             project.linter, project.targets = None, None  # configuration or the file set changed
+        if path.name in _WATCHED:
+            from convexlint import workspace
+
+            workspace.forget()
         await _lint_soon(ls, path, DEBOUNCE)
 
 
@@ -329,6 +361,9 @@ def _findings_at(ls: ConvexlintServer, uri: str, rng: types.Range | None = None)
         return None
     project = ls.project_for(path)
     data = doc.source.encode("utf-8", "surrogateescape")
+    linted = project.snapshot.get(uri)
+    if linted is None or linted[1] != data:
+        return project, data, []  # changed since the last run: its spans would point elsewhere
     found = project.findings.get(path.relative_to(project.root).as_posix(), [])
     if rng is not None:
         start, end = ls.offset(data, rng.start), ls.offset(data, rng.end)

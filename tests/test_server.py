@@ -275,3 +275,54 @@ def test_a_failing_request_is_logged_and_answered_with_nothing():
 
     assert broken(FakeServer(), None) is None
     assert logged and logged[0].type == types.MessageType.Error and "KeyError('boom')" in logged[0].message
+
+
+def test_code_actions_and_hover_wait_for_a_run_of_the_current_text(tmp_path):
+    """Findings are positioned in the text their run read: once the buffer has changed
+    since, a code action built from them would edit the wrong bytes, so none is offered
+    (and no hover) until the next run publishes; the text they were computed from still
+    gets them."""
+    from pygls.workspace import Workspace
+
+    from convexlint.server import ConvexlintServer, _findings_at
+
+    write_files(tmp_path, {"convex/_generated/server.d.ts": "export {};\n", "convex/schema.ts": SCHEMA, "convex/messages.ts": MESSAGES, "package.json": "{}"})
+    ls = ConvexlintServer()
+    ls.protocol._workspace = Workspace(tmp_path.as_uri(), workspace_folders=[types.WorkspaceFolder(uri=tmp_path.as_uri(), name="app")])
+    uri = (tmp_path / "convex" / "messages.ts").as_uri()
+    ls.workspace.put_text_document(types.TextDocumentItem(uri=uri, language_id="typescript", version=1, text=MESSAGES))
+    project = ls.project_for(tmp_path / "convex" / "messages.ts")
+    ls.lint(project)
+    whole = types.Range(start=types.Position(line=0, character=0), end=types.Position(line=40, character=0))
+    assert any(d.rule == "no-unknown-index" for d in _findings_at(ls, uri, whole)[2])
+    ls.workspace.update_text_document(
+        types.VersionedTextDocumentIdentifier(uri=uri, version=2),
+        types.TextDocumentContentChangeWholeDocument(text="// a new first line\n" + MESSAGES),
+    )
+    assert _findings_at(ls, uri, whole)[2] == []  # the spans are one line off now
+    ls.lint(project)
+    found = _findings_at(ls, uri, whole)
+    unknown = next(d for d in found[2] if d.rule == "no-unknown-index")
+    assert found[1][unknown.span.start_byte : unknown.span.end_byte] == b'"by_room"'
+
+
+@pytest.mark.asyncio
+async def test_a_lockfile_change_rejudges_version_gated_rules(client: LanguageClient):
+    """explicit-table-ids applies from convex 1.31: an upgrade in the lockfile (a watched
+    file, like package.json and tsconfig.json) reaches the open files without a restart."""
+    import json
+
+    lock = lambda version: json.dumps({"packages": {"node_modules/convex": {"version": version}}})  # noqa: E731
+    (ROOT / ".git").mkdir(exist_ok=True)
+    write_files(ROOT, {"package.json": json.dumps({"dependencies": {"convex": "^1.25.0"}}), "package-lock.json": lock("1.26.0")})
+    text = ('import { internalQuery } from "./_generated/server";\nimport { v } from "convex/values";\n'
+            'export const get = internalQuery({ args: { id: v.id("messages") }, returns: v.any(),\n'
+            "  handler: async (ctx, args) => await ctx.db.get(args.id) });\n")
+    uri = _open(client, "convex/users.ts", text)
+    ds = await _diagnostics(client, uri)
+    assert "explicit-table-ids" not in _codes(ds)
+    write_files(ROOT, {"package-lock.json": lock("1.31.2")})
+    client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(
+        changes=[types.FileEvent(uri=(ROOT / "package-lock.json").as_uri(), type=types.FileChangeType.Changed)]
+    ))
+    await _diagnostics(client, uri, lambda ds: "explicit-table-ids" in _codes(ds))
