@@ -256,6 +256,8 @@ class Linter:
         self._shaped: dict[str | None, tuple[tuple, ShapeMemo]] = {}
         self._shapes: dict[int, tuple[FileFacts, tuple]] = {}  # id(facts) -> (facts, shape)
         self._keys: dict[tuple, str] = {}  # (path, rel, functions dir, is_server, digest) -> cache key
+        #: id(facts) -> (facts, decoded function fields) of this run's remembered outcomes
+        self._decoded: dict[int, tuple[FileFacts, list[tuple]]] = {}
         #: ((functions dir, importers' shapes, server paths, client paths), the client paths
         #: those importers import) of the last few ``_imported_by_server`` questions
         self._imported: list[tuple[tuple, frozenset[str]]] = []
@@ -704,6 +706,7 @@ class Linter:
             self._keys = {}  # mostly earlier contents of edited files
         if self.memo is not None and len(self.memo) > 2 * len(targets) + 1000:
             self.memo = {}  # mostly outcomes of earlier contents of edited files: decoded again
+        self._decoded = {}
         all_rels = [rel_path(t.path, self.cwd) for t in targets]
         pairs = [(t, rel) for t, rel in zip(targets, all_rels) if self.settings.is_included(rel)]
         included, rels = [t for t, _ in pairs], [rel for _, rel in pairs]
@@ -834,20 +837,22 @@ class Linter:
 
     def _remember(self, key: str | None, outcome: _FileOutcome) -> _FileOutcome:
         """Keep ``outcome`` in ``memo`` (when on) with its functions' fields as decoded:
-        ``Project.resolve`` fills in kind and visibility, which another run must redo."""
+        ``Project.resolve`` fills in kind and visibility, which a run under another
+        ``ShapeMemo`` must redo from these (``projects``)."""
         if self.memo is not None and key is not None:
             functions = outcome.facts.functions if outcome.facts is not None else []
             self.memo[key] = (outcome, [(fn, fn.kind, fn.visibility, fn.custom_checks_auth) for fn in functions])
         return outcome
 
     def _recall(self, key: str | None, target: Target) -> _FileOutcome | None:
-        """A remembered outcome for ``key``, restored to how it was decoded (function
-        fields, suppression use), for this ``target``; None when there is none."""
+        """A remembered outcome for ``key``, for this ``target``, with no suppression used
+        yet; None when there is none. Its functions keep the fields the last resolution
+        gave them: ``projects`` restores the decoded ones when it must resolve again."""
         if self.memo is None or key is None or key not in self.memo:
             return None
         outcome, fields = self.memo[key]
-        for fn, kind, visibility, checks in fields:
-            fn.kind, fn.visibility, fn.custom_checks_auth = kind, visibility, checks
+        if outcome.facts is not None:
+            self._decoded[id(outcome.facts)] = (outcome.facts, fields)
         if outcome.suppressions is not None:
             for item in outcome.suppressions.items:
                 item.used = set()
@@ -868,6 +873,13 @@ class Linter:
             # the functions directory's own configuration maps its registrars
             scope = self.settings.scope(posixpath.join(key, "schema.ts")) if key is not None else self.settings
             project.shaped = self._shape_memo(project, scope.registrars)
+            for facts in project.files.values():
+                if project.shaped.resolved.get(id(facts)) is facts:
+                    continue  # resolved under this very memo: its fields are still right
+                decoded = self._decoded.get(id(facts))
+                if decoded is not None and decoded[0] is facts:  # a remembered outcome, resolved before
+                    for fn, kind, visibility, checks in decoded[1]:
+                        fn.kind, fn.visibility, fn.custom_checks_auth = kind, visibility, checks
             project.resolve(scope.registrars)
             project.generated_env = key is not None and generated_env(self.cwd / key)
             project.is_component = key is not None and is_component_dir(self.cwd / key)

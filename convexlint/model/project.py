@@ -83,6 +83,12 @@ class ShapeMemo:
     #: (file path, registrar ref kind, name, source, registrar) -> (resolution, chain), or None
     functions: dict[tuple, "tuple[Resolution, tuple[str, ...]] | None"] = field(default_factory=dict)
     default_runtime: set[str] | None = None  # see ``Project.default_runtime_files``
+    #: id(facts) -> the facts whose functions ``Project.resolve`` gave their kinds under this
+    #: memo: a caller that keeps those facts (and their functions' fields) as they were
+    #: left need not resolve them again
+    resolved: dict[int, FileFacts] = field(default_factory=dict)
+    chains: dict[str, dict[int, tuple[str, ...]]] = field(default_factory=dict)  # path -> function index -> chain
+    defs: dict[str, dict[int, tuple[tuple[str, str], ...]]] = field(default_factory=dict)  # path -> index -> custom registrars
 
 
 def _covers(options: list[RouteFact], path: str | None, prefix: str | None, *, exact: bool) -> bool:
@@ -120,8 +126,6 @@ class Project:
     #: projects with the same paths (the editor's runs, see ``Linter.projects``).
     module_paths: dict[tuple[str, str], str | None] = field(default_factory=dict)
     _resolved_from: dict[tuple[str, str], FileFacts | None] = field(default_factory=dict)  # (importer path, source) -> file
-    _chains: dict[tuple[str, int], tuple[str, ...]] = field(default_factory=dict)
-    _defs: dict[tuple[str, int], tuple[tuple[str, str], ...]] = field(default_factory=dict)
     _schema: SchemaFact | None = None
     _site_requests: frozenset[str] | None = None
     _options: list[RouteFact] | None = None  # every OPTIONS route
@@ -472,10 +476,18 @@ class Project:
         """Give every function registered through a custom registrar its kind and
         visibility; functions whose registrar cannot be resolved keep ``kind=None`` and
         are left out of ``functions()`` (not guessed). Also records each function's
-        registrar chain (``registrar_chain``)."""
+        registrar chain (``registrar_chain``). Files this ``shaped`` memo has resolved
+        already (the same facts objects, see ``ShapeMemo.resolved``) are skipped."""
         configured = configured or {}
-        memo = self.shaped.functions
+        shaped = self.shaped
+        memo = shaped.functions
         for facts in self.files.values():
+            if shaped.resolved.get(id(facts)) is facts:
+                continue
+            shaped.resolved[id(facts)] = facts
+            chains: dict[int, tuple[str, ...]] = {}
+            defs: dict[int, tuple[tuple[str, str], ...]] = {}
+            shaped.chains[facts.path], shaped.defs[facts.path] = chains, defs
             for i, fn in enumerate(facts.functions):
                 ref = fn.registrar_ref
                 if ref is None:
@@ -487,11 +499,13 @@ class Project:
                 if found is None:
                     continue
                 resolved, chain = found
-                self._chains[(facts.path, i)] = chain
+                chains[i] = chain
                 if resolved.defs:
-                    self._defs[(facts.path, i)] = resolved.defs
+                    defs[i] = resolved.defs
                 if fn.kind is None:
                     fn.kind, fn.visibility, fn.custom_checks_auth = resolved.kind, resolved.visibility, resolved.checks_auth
+        if len(shaped.resolved) > 2 * len(self.files) + 256:  # mostly earlier versions of edited files
+            shaped.resolved = {id(f): f for f in self.files.values()}
 
     def _resolve_function(
         self, facts: FileFacts, ref: RegistrarRef, registrar: str, configured: dict[str, str]
@@ -513,13 +527,13 @@ class Project:
         name used to the built-in one: ``["publicQuery", "query"]`` for an alias,
         ``["authedQuery (customQuery)", "query"]`` for a custom registrar (its wrapper in
         parentheses); empty when unresolved. Available after ``resolve``."""
-        return list(self._chains.get((facts.path, index), ()))
+        return list(self.shaped.chains.get(facts.path, {}).get(index, ()))
 
     def customizations(self, facts: FileFacts, index: int) -> list[tuple[FileFacts, RegistrarDef]]:
         """The custom registrars function ``index`` of ``facts`` went through, each with the
         file defining it (its ``calls`` are what the customization calls). After ``resolve``."""
         out = []
-        for path, local in self._defs.get((facts.path, index), ()):
+        for path, local in self.shaped.defs.get(facts.path, {}).get(index, ()):
             owner = self.files.get(path) or self.client_files.get(path)
             d = self.registrar_def(owner, local) if owner is not None else None
             if d is not None:
