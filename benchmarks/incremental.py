@@ -1,0 +1,127 @@
+"""Check the editor's shortcuts against the plain answer on real projects.
+
+    python benchmarks/incremental.py [--focus-sets 50] [--steps 12] PROJECT...
+
+For each project (a folder, e.g. the real-world checkouts of ``benchmarks/realworld.py``):
+
+* focus: a whole run, then runs focused on single files (up to ``--focus-sets``, sampled)
+  and on a few random groups of five; each focused run must report in its files exactly
+  what the whole run reports there;
+* session: one kept linter (``memo``, a cache folder, an overlay of up to three "open"
+  files, focused on them) over ``--steps`` random edits (a line deleted, duplicated,
+  swapped or cut off; an import or re-export deleted; ``"use node"`` added or removed: the
+  last two change the file's shape), each step compared with a fresh linter's whole run
+  over the same buffers.
+
+Prints one line per project and every difference; exits 1 when there is one. Rules in
+preview and ``report_unused_disables`` are on, so every rule takes part.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import tempfile
+from pathlib import Path
+
+from convexlint.config import Settings
+from convexlint.discovery import discover
+from convexlint.engine import Linter
+from convexlint.records import load_records
+
+
+def _settings(root: Path) -> Settings:
+    settings = Settings(load_records(), None, cwd=root, nearest=True, preview=True)
+    settings.report_unused_disables = True
+    return settings
+
+
+def _key(d) -> tuple:
+    return (d.path, d.rule, d.span.start_byte, d.span.end_byte, d.message, d.fix)
+
+
+def check_focus(root: Path, sets: int, rng: random.Random) -> int:
+    linter = Linter(_settings(root), root)
+    targets = discover([root], client_context=linter.needs_client_code)
+    whole: dict[str, set] = {}
+    for d in linter.run(targets, jobs=1).diagnostics:
+        whole.setdefault(d.path, set()).add(_key(d))
+    rels = sorted({str(t.path.relative_to(root)) for t in targets if root in t.path.parents})
+    singles = rels if len(rels) <= sets else rng.sample(rels, sets)
+    groups = [frozenset([r]) for r in singles] + [frozenset(rng.sample(rels, min(len(rels), 5))) for _ in range(10)]
+    bad = 0
+    for focus in groups:
+        got: dict[str, set] = {}
+        for d in linter.run(targets, jobs=1, focus=focus).diagnostics:
+            got.setdefault(d.path, set()).add(_key(d))
+        for rel in focus:
+            want, have = whole.get(rel, set()), got.get(rel, set())
+            if want != have:
+                bad += 1
+                print(f"  focus {rel}: missing {sorted(k[1:3] for k in want - have)[:3]} extra {sorted(k[1:3] for k in have - want)[:3]}")
+    return bad
+
+
+def check_session(root: Path, steps: int, rng: random.Random, cache: Path) -> int:
+    kept = Linter(_settings(root), root)
+    kept.memo = {}
+    targets = discover([root], client_context=kept.needs_client_code)
+    files = [t.path for t in targets if t.report and t.path.suffix in (".ts", ".tsx", ".js", ".jsx")]
+    overlay: dict[Path, bytes] = {}
+    bad = 0
+    for step in range(steps if files else 0):
+        path = rng.choice(files)
+        lines = (overlay.get(path) or path.read_bytes()).split(b"\n")
+        i = rng.randrange(len(lines))
+        op = rng.choice(["delete", "duplicate", "cut", "swap", "import", "use node"])
+        imports = [k for k, line in enumerate(lines) if line.startswith((b"import ", b"export {", b"export *"))]
+        if op == "import" and imports:  # a change of the file's shape: what it imports or re-exports
+            del lines[rng.choice(imports)]
+        elif op == "use node":  # another change of shape: the file's runtime
+            lines = lines[1:] if lines[0].strip() in (b'"use node";', b"'use node';") else [b'"use node";', *lines]
+        elif op == "delete":
+            del lines[i]
+        elif op == "duplicate":
+            lines.insert(i, lines[i])
+        elif op == "cut":
+            lines = lines[: max(1, i)]
+        else:
+            j = rng.randrange(len(lines))
+            lines[i], lines[j] = lines[j], lines[i]
+        overlay[path] = b"\n".join(lines)
+        while len(overlay) > 3:
+            overlay.pop(next(iter(overlay)))
+        focus = frozenset(str(p.relative_to(root)) for p in overlay)
+        kept.overlay = dict(overlay)
+        got = {_key(d) for d in kept.run(targets, jobs=1, cache_dir=cache, focus=focus).diagnostics}
+        fresh = Linter(_settings(root), root)
+        fresh.overlay = dict(overlay)
+        want = {k for k in map(_key, fresh.run(targets, jobs=1).diagnostics) if k[0] in focus}
+        if got != want:
+            bad += 1
+            print(f"  step {step} ({op} in {path.relative_to(root)}): missing {sorted(k[:3] for k in want - got)[:3]} extra {sorted(k[:3] for k in got - want)[:3]}")
+    return bad
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("projects", nargs="+", type=Path)
+    ap.add_argument("--focus-sets", type=int, default=50)
+    ap.add_argument("--steps", type=int, default=12)
+    args = ap.parse_args()
+    bad = 0
+    with tempfile.TemporaryDirectory() as scratch:
+        for project in args.projects:
+            root = project.resolve()
+            rng = random.Random(root.name)
+            focus_bad = check_focus(root, args.focus_sets, rng)
+            session_bad = check_session(root, args.steps, rng, Path(scratch) / root.name)
+            bad += focus_bad + session_bad
+            print(f"{root.name:55} focus differences {focus_bad}  session differences {session_bad}", flush=True)
+    print(f"total differences: {bad}")
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
