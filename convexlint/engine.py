@@ -31,7 +31,7 @@ from convexlint.diagnostics import Diagnostic, Edit, Fix, LintResult, Severity, 
 from convexlint.discovery import Target, is_component_dir
 from convexlint.model.extract import EVENT_NODE_TYPES, FileScan, collect, index_calls, new_facts
 from convexlint.model.facts import FileFacts
-from convexlint.model.project import Project, ShapeMemo, shape
+from convexlint.model.project import ModulePaths, Project, ShapeMemo, shape
 from convexlint.packages import ConvexVersion, convex_version
 from convexlint.parsing import COMPONENT_SUFFIXES, SourceFile, first_syntax_error, innermost_error, is_tsx, language, parse, script_blocks
 from convexlint.reading import read_regular
@@ -262,7 +262,7 @@ class Linter:
         #: those importers import) of the last few ``_imported_by_server`` questions
         self._imported: list[tuple[tuple, frozenset[str]]] = []
         #: (functions dir, its paths) -> module resolutions (``_module_paths``), newest last
-        self._resolutions: dict[tuple[str | None, frozenset[str]], dict[tuple[str, str], str | None]] = {}
+        self._resolutions: dict[tuple[str | None, frozenset[str]], ModulePaths] = {}
         #: Files' text as ``--fix``/``--diff`` edited it, read instead of the disk (absolute
         #: path -> bytes); runs with an overlay stay in this process (see ``fixes``).
         self.overlay: dict[Path, bytes] = {}
@@ -885,16 +885,16 @@ class Linter:
             project.is_component = key is not None and is_component_dir(self.cwd / key)
         return projects
 
-    def _module_paths(self, project: Project) -> dict[tuple[str, str], str | None]:
+    def _module_paths(self, project: Project) -> ModulePaths:
         """The module resolutions ``project`` starts from: kept between runs (the editor
         lints the same project again and again) for as long as its set of paths is the
-        same, since that is all they depend on (``Project.module_paths``)."""
+        same, since that is all they depend on (``ModulePaths``)."""
         paths = frozenset(project.files).union(project.client_files)
         key = (project.functions_dir, paths)
         if key not in self._resolutions:
             if len(self._resolutions) >= 8:
                 del self._resolutions[next(iter(self._resolutions))]  # the oldest
-            self._resolutions[key] = {}
+            self._resolutions[key] = ModulePaths()
         return self._resolutions[key]
 
     def _shape_of(self, facts: FileFacts) -> tuple:

@@ -44,7 +44,7 @@ class Resolution(NamedTuple):
 
 
 _EXTENSIONS = (".ts", ".tsx", ".js", ".jsx", ".mts", ".cts")
-_UNRESOLVED = object()  # "not looked up yet" in Project._resolved_from (None is an answer)
+_UNRESOLVED = object()  # "not looked up yet" in ModulePaths (None is an answer)
 _MAX_HOPS = 12
 _V_ID = re.compile(r"\bv\.id\(\s*[\"'`]([^\"'`]+)[\"'`]\s*\)")
 
@@ -73,6 +73,16 @@ def shape(facts: FileFacts) -> tuple:
 
 
 @dataclass
+class ModulePaths:
+    """Where relative imports lead, as paths: they depend only on which paths a project
+    has, so a caller may share one between projects with the same paths (the editor's
+    runs, see ``Linter.projects``)."""
+
+    by_dir: dict[tuple[str, str], str | None] = field(default_factory=dict)  # (importing directory, source) -> path
+    by_file: dict[tuple[str, str], str | None] = field(default_factory=dict)  # (importing file, source) -> path
+
+
+@dataclass
 class ShapeMemo:
     """Answers that depend only on the shapes of a project's files (see ``shape``), for
     one registrar configuration: kept by a caller that lints the same project again
@@ -89,6 +99,24 @@ class ShapeMemo:
     resolved: dict[int, FileFacts] = field(default_factory=dict)
     chains: dict[str, dict[int, tuple[str, ...]]] = field(default_factory=dict)  # path -> function index -> chain
     defs: dict[str, dict[int, tuple[tuple[str, str], ...]]] = field(default_factory=dict)  # path -> index -> custom registrars
+
+
+#: (registrar name, local name) -> (resolution, chain) of a function registered through one
+#: of Convex's own registrars (``_convex_defined``): the same in every project.
+_CONVEX_FUNCTIONS: dict[tuple[str, str], "tuple[Resolution, tuple[str, ...]]"] = {}
+_CONVEX_SOURCES: dict[str, bool] = {}  # import source -> whether it names Convex's registrars
+
+
+def _convex_defined(ref: RegistrarRef) -> bool:
+    """Whether ``ref`` names one of Convex's own registrars (``query``, ``internalAction``...)
+    directly or imported from ``_generated/server`` or ``convex/server``: its resolution
+    reads no project file."""
+    if ref.kind == "import" and ref.source is not None:
+        known = _CONVEX_SOURCES.get(ref.source)
+        if known is None:
+            known = _CONVEX_SOURCES[ref.source] = ref.source == "convex/server" or is_generated_server(ref.source)
+        return known and builtin_registrar(ref.name) is not None
+    return ref.kind == "builtin" and builtin_registrar(ref.name) is not None
 
 
 def _covers(options: list[RouteFact], path: str | None, prefix: str | None, *, exact: bool) -> bool:
@@ -121,11 +149,7 @@ class Project:
     _by_module: dict[str, FileFacts] | None = None
     _focus_files: list[FileFacts] | None = None  # files_to_check with a focus
     shaped: ShapeMemo = field(default_factory=ShapeMemo)
-    #: (importing directory, import source) -> path of the file it names, or None. It
-    #: depends only on which paths the project has, so a caller may share one between
-    #: projects with the same paths (the editor's runs, see ``Linter.projects``).
-    module_paths: dict[tuple[str, str], str | None] = field(default_factory=dict)
-    _resolved_from: dict[tuple[str, str], FileFacts | None] = field(default_factory=dict)  # (importer path, source) -> file
+    module_paths: ModulePaths = field(default_factory=ModulePaths)
     _schema: SchemaFact | None = None
     _site_requests: frozenset[str] | None = None
     _options: list[RouteFact] | None = None  # every OPTIONS route
@@ -399,16 +423,15 @@ class Project:
         """The facts of the file a relative import ``source`` in ``importer`` names."""
         if not source.startswith("."):
             return None
-        found = self._resolved_from.get((importer.path, source), _UNRESOLVED)
-        if found is not _UNRESOLVED:
-            return found  # type: ignore[return-value]
-        key = (posixpath.dirname(importer.path), source)
-        path = self.module_paths.get(key, _UNRESOLVED)
+        paths = self.module_paths
+        path = paths.by_file.get((importer.path, source), _UNRESOLVED)
         if path is _UNRESOLVED:
-            path = self.module_paths[key] = self._resolve_module(key[0], source)
-        facts = None if path is None else self.files.get(path) or self.client_files.get(path)
-        self._resolved_from[(importer.path, source)] = facts
-        return facts
+            key = (posixpath.dirname(importer.path), source)
+            path = paths.by_dir.get(key, _UNRESOLVED)
+            if path is _UNRESOLVED:
+                path = paths.by_dir[key] = self._resolve_module(key[0], source)
+            paths.by_file[(importer.path, source)] = path
+        return None if path is None else self.files.get(path) or self.client_files.get(path)
 
     def _resolve_module(self, directory: str, source: str) -> str | None:
         """The path of the project file ``source`` names from ``directory``, or None."""
@@ -492,10 +515,15 @@ class Project:
                 ref = fn.registrar_ref
                 if ref is None:
                     continue
-                key = (facts.path, ref.kind, ref.name, ref.source, fn.registrar)
-                found = memo.get(key, _UNRESOLVED)
-                if found is _UNRESOLVED:
-                    found = memo[key] = self._resolve_function(facts, ref, fn.registrar, configured)
+                if _convex_defined(ref):  # most functions: the answer is Convex's, whatever the project
+                    found = _CONVEX_FUNCTIONS.get((ref.name, fn.registrar))
+                    if found is None:
+                        found = _CONVEX_FUNCTIONS[(ref.name, fn.registrar)] = self._resolve_function(facts, ref, fn.registrar, configured)
+                else:
+                    key = (facts.path, ref.kind, ref.name, ref.source, fn.registrar)
+                    found = memo.get(key, _UNRESOLVED)
+                    if found is _UNRESOLVED:
+                        found = memo[key] = self._resolve_function(facts, ref, fn.registrar, configured)
                 if found is None:
                     continue
                 resolved, chain = found
