@@ -10,6 +10,9 @@ copy), starts the server over stdio with pygls' client, opens a function file an
   table and of a real one) to the ``publishDiagnostics`` of that file;
 * schema change: ``didChange`` of ``schema.ts`` (adding or removing the table the function
   file queries) to the ``publishDiagnostics`` of the function file;
+* import change: like the one-file change, but every edit also adds or removes an import
+  line, which changes the file's shape (what other files' resolution can read of it), so
+  the server's shape memo is rebuilt each time (see ``Linter.projects``);
 
 and prints median and p95 of each, and the server's peak RSS (``VmHWM``). Timings include
 the server's debounce (``convexlint.server.DEBOUNCE``, zero: changes coalesce instead) and
@@ -88,6 +91,11 @@ async def _run(root: Path, edits: int) -> dict:
     for i in range(edits):
         table = "benchMissing" if i % 2 == 0 else real_table
         one_file.append(await change(turi, base + PROBE.format(table=table), turi))
+    import_change = []
+    line = 'import { benchHelper } from "./benchHelper";\n'
+    for i in range(edits):
+        table = "benchMissing" if i % 2 == 0 else real_table
+        import_change.append(await change(turi, (line if i % 2 == 0 else "") + base + PROBE.format(table=table), turi))
     # the function file now queries benchTable; adding and removing it flips its finding
     await change(turi, base + PROBE.format(table="benchTable"), turi)
     with_table = schema.replace("defineSchema({", "defineSchema({\n  benchTable: defineTable({}),", 1)
@@ -104,7 +112,7 @@ async def _run(root: Path, edits: int) -> dict:
     await client.shutdown_async(None)
     client.exit(None)
     await client.stop()
-    return {"first": first, "one_file": one_file, "schema": schema_change, "rss_mb": rss, "file": str(target.relative_to(root))}
+    return {"first": first, "one_file": one_file, "imports": import_change, "schema": schema_change, "rss_mb": rss, "file": str(target.relative_to(root))}
 
 
 def main() -> None:
@@ -124,6 +132,7 @@ def main() -> None:
     print(f"project: {'generated --files ' + str(args.files) if args.path is None else args.path}; edited {r['file']}; {args.edits} edits each")
     print(f"first diagnostics after open (cold, cache empty): {ms(r['first'])}")
     print(f"one-file change -> its diagnostics:   median {ms(statistics.median(r['one_file']))}  p95 {ms(_p95(r['one_file']))}")
+    print(f"import change -> its diagnostics:     median {ms(statistics.median(r['imports']))}  p95 {ms(_p95(r['imports']))}")
     print(f"schema change -> other file's:        median {ms(statistics.median(r['schema']))}  p95 {ms(_p95(r['schema']))}")
     print(f"server peak RSS: {r['rss_mb']:.0f} MB" if r["rss_mb"] is not None else "server peak RSS: unknown")
 
