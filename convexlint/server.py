@@ -8,8 +8,10 @@ visit only the open files (``Linter.run``'s ``focus``), so an edit to ``schema.t
 re-judges every open file that queries that table. Changes coalesce: while a project is
 being linted, further changes wait and one more run takes them all. Diagnostics are
 published for every open document whose findings changed, with the text and version they
-were computed from; code actions and hover answer only while a document is still that text. Configuration files and ``convex.json`` changes (``workspace/
-didChangeWatchedFiles``) and saves start a fresh discovery.
+were computed from; code actions and hover answer only while a document is still that
+text. Changes to configuration files, ``convex.json``, ``package.json``, ``tsconfig.json``
+and lockfiles (``workspace/didChangeWatchedFiles``, see ``_WATCHED``) start a new linter;
+saves start a fresh discovery.
 
 Positions: diagnostics carry spans as 0-based byte offsets; LSP positions are (line,
 character) with characters in the negotiated ``positionEncoding`` (UTF-16 by default,
@@ -72,6 +74,7 @@ class _Project:
     snapshot: dict[str, tuple[int | None, bytes]] = field(default_factory=dict)
     running: bool = False  # a lint loop is on (see ``_lint_soon``)
     dirty: bool = False  # something changed since the running loop's last run began
+    task: asyncio.Task | None = None  # the lint loop, while it runs
 
     def contains(self, path: Path) -> bool:
         return self.root == path or self.root in path.parents
@@ -302,7 +305,7 @@ async def _lint_soon(ls: ConvexlintServer, path: Path, delay: float) -> None:
             project.running = False
 
     project.running = True
-    asyncio.ensure_future(loop_runs())
+    project.task = asyncio.ensure_future(loop_runs())  # held: the event loop keeps only a weak reference
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
