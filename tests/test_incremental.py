@@ -9,31 +9,29 @@ answer: a fresh linter's whole run, restricted to the same files.
 
 from __future__ import annotations
 
+import importlib.util
 import random
 from pathlib import Path
 
 import pytest
 
-from conftest import write_files
-from convexlint.config import Settings
+from conftest import REPO, write_files
 from convexlint.discovery import discover
 from convexlint.engine import Linter
-from convexlint.records import load_records
 
 FIXTURES = Path(__file__).parent / "fixtures"
-PROJECTS = sorted(p for p in (FIXTURES / "projects").iterdir() if p.is_dir()) + [Path(__file__).parent.parent / "examples" / "chat-app"]
+PROJECTS = sorted(p for p in (FIXTURES / "projects").iterdir() if p.is_dir()) + [REPO / "examples" / "chat-app"]
 
-
-def _settings(root: Path) -> Settings:
-    settings = Settings(load_records(), None, cwd=root, nearest=True, preview=True)
-    settings.report_unused_disables = True
-    return settings
+# The same settings, finding keys and random edits as ``benchmarks/incremental.py``, which
+# runs these comparisons on real projects.
+_spec = importlib.util.spec_from_file_location("incremental", REPO / "benchmarks" / "incremental.py")
+incremental = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(incremental)
+_settings = incremental.settings_for
 
 
 def _keys(diagnostics, only=None) -> list[tuple]:
-    return sorted(
-        (d.path, d.rule, d.span.start_byte, d.span.end_byte, d.message, d.fix) for d in diagnostics if only is None or d.path in only
-    )
+    return sorted(incremental.finding_key(d) for d in diagnostics if only is None or d.path in only)
 
 
 @pytest.mark.parametrize("root", PROJECTS, ids=lambda p: p.name)
@@ -136,7 +134,8 @@ def test_a_kept_linter_follows_an_import_that_takes_a_file_out_of_the_default_ru
 
 @pytest.mark.parametrize("root", PROJECTS, ids=lambda p: p.name)
 def test_a_kept_linter_follows_random_line_edits(root: Path, tmp_path: Path):
-    """Lines deleted, duplicated, swapped or cut off in up to three open files at a time."""
+    """Lines deleted, duplicated, swapped or cut off, imports deleted and "use node" added
+    or removed (``incremental.random_edit``) in up to three open files at a time."""
     rng = random.Random(root.name)
     linter = Linter(_settings(root), root)
     files = [t.path for t in discover([root], client_context=linter.needs_client_code) if t.report]
@@ -145,19 +144,8 @@ def test_a_kept_linter_follows_random_line_edits(root: Path, tmp_path: Path):
     for _ in range(8):
         path = rng.choice(files)
         rel = str(path.relative_to(root))
-        lines = buffers.get(rel, path.read_text(encoding="utf-8")).split("\n")
-        i = rng.randrange(len(lines))
-        op = rng.choice(["delete", "duplicate", "cut", "swap"])
-        if op == "delete":
-            del lines[i]
-        elif op == "duplicate":
-            lines.insert(i, lines[i])
-        elif op == "cut":
-            lines = lines[: max(1, i)]
-        else:
-            j = rng.randrange(len(lines))
-            lines[i], lines[j] = lines[j], lines[i]
-        buffers[rel] = "\n".join(lines)
+        _op, lines = incremental.random_edit(buffers[rel].encode().split(b"\n") if rel in buffers else path.read_bytes().split(b"\n"), rng)
+        buffers[rel] = b"\n".join(lines).decode("utf-8")
         while len(buffers) > 3:
             buffers.pop(next(iter(buffers)))
         steps.append(dict(buffers))
