@@ -755,11 +755,13 @@ class Linter:
             # A file read from the overlay is not what is on disk: never stored in the cache;
             # with ``memo`` its outcome is kept in memory under a key of its own ("~"), so
             # an open file that is not being edited is not linted again on every change.
-            if target.path in self.overlay:
-                digest = hashlib.sha256(self.overlay[target.path]).hexdigest() if self.memo is not None else None
-                keys.append(None if digest is None else "~" + entry_key(digest, json.dumps(rel), json.dumps(str(target.functions_dir)), target.is_server))
-                continue
-            digest = cache.digest(rel, target.path)
+            prefix = ""
+            if target.path not in self.overlay:
+                digest = cache.digest(rel, target.path)
+            elif self.memo is not None:
+                digest, prefix = hashlib.sha256(self.overlay[target.path]).hexdigest(), "~"
+            else:
+                digest = None
             if digest is None:
                 keys.append(None)
                 continue
@@ -774,7 +776,7 @@ class Linter:
                 # Paths as JSON: ASCII and lossless, also for a file name that is not UTF-8
                 # (``os.fsdecode`` leaves its bytes as lone surrogates, which cannot be encoded).
                 key = self._keys[memo_key] = entry_key(digest, json.dumps(rel), json.dumps(fd), target.is_server, extra)
-            keys.append(key)
+            keys.append(prefix + key)
         return keys
 
     def _run_key(self, targets: list[Target], rels: list[str], keys: list[str | None]) -> str | None:

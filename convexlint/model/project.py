@@ -104,7 +104,16 @@ class ShapeMemo:
 #: (registrar name, local name) -> (resolution, chain) of a function registered through one
 #: of Convex's own registrars (``_convex_defined``): the same in every project.
 _CONVEX_FUNCTIONS: dict[tuple[str, str], "tuple[Resolution, tuple[str, ...]]"] = {}
-_CONVEX_SOURCES: dict[str, bool] = {}  # import source -> whether it names Convex's registrars
+_CONVEX_SOURCES: dict[str, bool] = {}  # import source -> _from_convex_server(source)
+
+
+def _from_convex_server(source: str) -> bool:
+    """Whether an import from ``source`` takes Convex's registrars: ``_generated/server``
+    or ``convex/server`` (memoized: asked once per function)."""
+    known = _CONVEX_SOURCES.get(source)
+    if known is None:
+        known = _CONVEX_SOURCES[source] = source == "convex/server" or is_generated_server(source)
+    return known
 
 
 def _convex_defined(ref: RegistrarRef) -> bool:
@@ -112,10 +121,7 @@ def _convex_defined(ref: RegistrarRef) -> bool:
     directly or imported from ``_generated/server`` or ``convex/server``: its resolution
     reads no project file."""
     if ref.kind == "import" and ref.source is not None:
-        known = _CONVEX_SOURCES.get(ref.source)
-        if known is None:
-            known = _CONVEX_SOURCES[ref.source] = ref.source == "convex/server" or is_generated_server(ref.source)
-        return known and builtin_registrar(ref.name) is not None
+        return _from_convex_server(ref.source) and builtin_registrar(ref.name) is not None
     return ref.kind == "builtin" and builtin_registrar(ref.name) is not None
 
 
@@ -592,7 +598,7 @@ class Project:
             memo[key] = result
             return result
         if ref.kind == "import" and ref.source is not None:
-            if is_generated_server(ref.source) or ref.source == "convex/server":
+            if _from_convex_server(ref.source):
                 return self._resolve_ref(facts, RegistrarRef("builtin", ref.name), hops + 1)
             target = self.resolve_module(facts, ref.source)
             if target is None:
